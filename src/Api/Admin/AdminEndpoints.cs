@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using Actors.Api.Configuration;
+using Actors.Api.Hosting;
+using Actors.Api.Proxy;
+using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Routes;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Api.Admin;
+
+/// <summary>The admin API, served only on the admin listener.</summary>
+public static class AdminEndpoints
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }, Json));
+        endpoints.MapPost("/config", PostConfigAsync);
+        endpoints.MapGet("/config", (RouteTableHolder table) => Results.Json(DeckConfigWriter.Write(table.Current.Config), Json));
+        endpoints.MapGet("/routes", (RouteTableHolder table) => Results.Json(new
+        {
+            version = table.Current.Version,
+            routes = table.Current.Routes.Select(r => new { name = r.Name, paths = r.Spec.Paths, algorithm = r.Spec.Balancer.Algorithm, targets = r.Targets.Count }),
+        }, Json));
+        endpoints.MapGet("/routes/{name}/balancer", GetBalancerAsync);
+    }
+
+    private static async Task PostConfigAsync(HttpContext context, ConfigApplier applier, IOptions<GatewayOptions> options)
+    {
+        var limit = options.Value.MaxConfigBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await OpenAIError.WriteAsync(context, 400, $"the config is larger than {limit} bytes", OpenAIError.InvalidRequest);
+            return;
+        }
+        string text;
+        try
+        {
+            text = await ReadTextAsync(context.Request, limit);
+        }
+        catch (InvalidDataException ex)
+        {
+            await OpenAIError.WriteAsync(context, 400, ex.Message, OpenAIError.InvalidRequest);
+            return;
+        }
+        var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var result = await applier.ApplyAsync(text, json: mediaType is "application/json");
+        if (!result.IsValid)
+        {
+            await OpenAIError.WriteAsync(context, 400, $"invalid configuration: {result.Problems.Count} problem(s); nothing was applied",
+                OpenAIError.InvalidRequest, result.Problems);
+            return;
+        }
+        await Results.Json(new
+        {
+            version = result.Config!.Version,
+            routes = result.Config.Routes.Select(r => r.Name),
+        }, Json).ExecuteAsync(context);
+    }
+
+    private static async Task<string> ReadTextAsync(HttpRequest request, int limit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit) throw new InvalidDataException($"the config is larger than {limit} bytes");
+            buffer.Write(chunk, 0, read);
+        }
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new InvalidDataException("the config is not valid UTF-8");
+        }
+    }
+
+    private static async Task GetBalancerAsync(string name, HttpContext context, RouteTableHolder table, IClusterClient cluster)
+    {
+        if (table.Current.Find(name) is null)
+        {
+            await OpenAIError.WriteAsync(context, 404, $"no route named '{name}'", OpenAIError.NotFound);
+            return;
+        }
+        var state = await cluster.GetGrain<IRouteGrain>(name).GetState();
+        await Results.Json(state, Json).ExecuteAsync(context);
+    }
+}

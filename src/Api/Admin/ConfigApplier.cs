@@ -1,0 +1,24 @@
+using Actors.Api.Configuration;
+using Actors.Api.Providers;
+using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Api.Admin;
+
+/// <summary>Validates a decK document on this node and, only if it is valid, applies it to the whole cluster.</summary>
+public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table, ProviderRegistry providers, ILogger<ConfigApplier> logger)
+{
+    public async Task<ConfigParseResult> ApplyAsync(string text, bool json)
+    {
+        var parsed = new DeckConfigParser(providers, Environment.GetEnvironmentVariable).Parse(text, json);
+        if (!parsed.IsValid)
+        {
+            logger.LogWarning("Config rejected with {Count} problems", parsed.Problems.Count);
+            return parsed;
+        }
+        var version = await cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).Apply(parsed.Config!);
+        var applied = parsed.Config! with { Version = version };
+        table.Install(applied);
+        return parsed with { Config = applied };
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Actors.Api.Configuration;
+
+/// <summary>
+/// A format-neutral tree of a declarative config, so YAML and JSON bodies go through one validator. Scalars keep
+/// whether they were written as strings, so <c>temperature: "1.0"</c> is a type error as it would be in decK.
+/// </summary>
+internal abstract record ConfigNode(int Line);
+
+internal sealed record ConfigMap(int Line, IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries) : ConfigNode(Line)
+{
+    public ConfigNode? this[string key] => Entries.FirstOrDefault(e => e.Key == key).Value;
+}
+
+internal sealed record ConfigList(int Line, IReadOnlyList<ConfigNode> Items) : ConfigNode(Line);
+
+/// <summary>A scalar; <see cref="Text"/> is null for an explicit null.</summary>
+internal sealed record ConfigScalar(int Line, string? Text, bool IsString) : ConfigNode(Line);
+
+internal sealed class ConfigFormatException(string message) : Exception(message);
+
+internal static class ConfigNodeReader
+{
+    /// <summary>
+    /// Upper bound on nodes built from one document. Aliases are expanded, so this is what stops a "billion laughs"
+    /// document from exhausting memory: a real config has a few hundred nodes.
+    /// </summary>
+    public const int MaxNodes = 200_000;
+    public const int MaxDepth = 64;
+
+    public static ConfigNode Read(string text, bool json)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new ConfigFormatException("the document is empty");
+        return json ? ReadJson(text) : ReadYaml(text);
+    }
+
+    private static ConfigNode ReadJson(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            var budget = MaxNodes;
+            return FromJson(doc.RootElement, ref budget);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigFormatException($"invalid JSON: {ex.Message}");
+        }
+    }
+
+    private static ConfigNode FromJson(JsonElement e, ref int budget)
+    {
+        if (--budget < 0) throw new ConfigFormatException($"the document has more than {MaxNodes} nodes");
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var entries = new List<KeyValuePair<string, ConfigNode>>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (!seen.Add(p.Name)) throw new ConfigFormatException($"duplicate key '{p.Name}'");
+                    entries.Add(new(p.Name, FromJson(p.Value, ref budget)));
+                }
+                return new ConfigMap(0, entries);
+            case JsonValueKind.Array:
+                var items = new List<ConfigNode>();
+                foreach (var item in e.EnumerateArray()) items.Add(FromJson(item, ref budget));
+                return new ConfigList(0, items);
+            case JsonValueKind.String:
+                return new ConfigScalar(0, e.GetString(), IsString: true);
+            case JsonValueKind.Null:
+                return new ConfigScalar(0, null, IsString: false);
+            default:
+                return new ConfigScalar(0, e.GetRawText(), IsString: false);
+        }
+    }
+
+    private static ConfigNode ReadYaml(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigFormatException($"invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}");
+        }
+        if (stream.Documents.Count == 0) throw new ConfigFormatException("the document is empty");
+        if (stream.Documents.Count > 1) throw new ConfigFormatException("expected one YAML document, found " + stream.Documents.Count);
+        var budget = MaxNodes;
+        return FromYaml(stream.Documents[0].RootNode, ref budget, 0);
+    }
+
+    private static ConfigNode FromYaml(YamlNode node, ref int budget, int depth)
+    {
+        if (--budget < 0) throw new ConfigFormatException($"the document has more than {MaxNodes} nodes (after expanding aliases)");
+        if (depth > MaxDepth) throw new ConfigFormatException($"the document nests deeper than {MaxDepth} levels");
+        var line = (int)node.Start.Line;
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var entries = new List<KeyValuePair<string, ConfigNode>>();
+                foreach (var (k, v) in map.Children)
+                {
+                    if (k is not YamlScalarNode { Value: { } key }) throw new ConfigFormatException($"line {k.Start.Line}: keys must be plain strings");
+                    entries.Add(new(key, FromYaml(v, ref budget, depth + 1)));
+                }
+                return new ConfigMap(line, entries);
+            case YamlSequenceNode seq:
+                var items = new List<ConfigNode>();
+                foreach (var item in seq.Children) items.Add(FromYaml(item, ref budget, depth + 1));
+                return new ConfigList(line, items);
+            case YamlScalarNode scalar:
+                var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
+                var isNull = !quoted && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
+                return new ConfigScalar(line, isNull ? null : scalar.Value, quoted);
+            default:
+                throw new ConfigFormatException($"line {line}: unsupported YAML node");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Api.Configuration;
+
+/// <summary>
+/// Renders the applied config back in decK's shape, so <c>GET /config</c> can be posted again as it is. It holds
+/// no secret: credentials exist in the config only as env placeholders.
+/// </summary>
+public static class DeckConfigWriter
+{
+    public static JsonObject Write(GatewayConfig config) => new()
+    {
+        ["_format_version"] = "3.0",
+        ["version"] = config.Version,
+        ["applied_at"] = config.Version == 0 ? null : config.AppliedAt.ToString("O"),
+        ["services"] = new JsonArray(config.Services.Select(Service).ToArray<JsonNode?>()),
+    };
+
+    private static JsonObject Service(ServiceSpec service) => Compact(new JsonObject
+    {
+        ["name"] = service.Name,
+        ["routes"] = new JsonArray(service.Routes.Select(Route).ToArray<JsonNode?>()),
+    });
+
+    private static JsonObject Route(RouteSpec route) => new()
+    {
+        ["name"] = route.Name,
+        ["paths"] = new JsonArray(route.Paths.Select(p => (JsonNode?)p).ToArray()),
+        ["plugins"] = new JsonArray(Compact(new JsonObject
+        {
+            ["name"] = DeckConfigParser.PluginName,
+            ["instance_name"] = route.PluginInstanceName,
+            ["config"] = new JsonObject
+            {
+                ["model_name_header"] = route.ModelNameHeader,
+                ["balancer"] = new JsonObject
+                {
+                    ["algorithm"] = route.Balancer.Algorithm,
+                    ["retries"] = route.Balancer.Retries,
+                    ["connect_timeout"] = route.Balancer.ConnectTimeoutMs,
+                    ["read_timeout"] = route.Balancer.ReadTimeoutMs,
+                    ["write_timeout"] = route.Balancer.WriteTimeoutMs,
+                },
+                ["targets"] = new JsonArray(route.Targets.Select(Target).ToArray<JsonNode?>()),
+            },
+        })),
+    };
+
+    private static JsonObject Target(TargetSpec target) => Compact(new JsonObject
+    {
+        ["model"] = Compact(new JsonObject
+        {
+            ["provider"] = target.Provider,
+            ["name"] = target.ModelName,
+            ["options"] = Compact(new JsonObject
+            {
+                ["temperature"] = target.Options.Temperature,
+                ["max_tokens"] = target.Options.MaxTokens,
+                ["top_p"] = target.Options.TopP,
+                ["upstream_url"] = target.Options.UpstreamUrl,
+                ["input_cost"] = target.Options.InputCost,
+                ["output_cost"] = target.Options.OutputCost,
+            }),
+        }),
+        ["route_type"] = target.RouteType,
+        ["auth"] = Compact(new JsonObject
+        {
+            ["header_name"] = target.Auth.HeaderName,
+            ["header_value"] = target.Auth.HeaderValue,
+            ["param_name"] = target.Auth.ParamName,
+            ["param_value"] = target.Auth.ParamValue,
+            ["param_location"] = target.Auth.ParamLocation,
+        }),
+        ["weight"] = target.Weight,
+        ["description"] = target.Description,
+    });
+
+    /// <summary>Drops null members so the output reads like a hand-written decK file.</summary>
+    private static JsonObject Compact(JsonObject obj)
+    {
+        foreach (var key in obj.Where(p => p.Value is null).Select(p => p.Key).ToList()) obj.Remove(key);
+        return obj;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Actors.Api.Hosting;
+
+/// <summary>The <c>Gateway</c> configuration section.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>A decK file applied at start (<c>--Gateway:Config file.yaml</c>).</summary>
+    public string? Config { get; set; }
+
+    /// <summary>How often the node asks the cluster for the config version; a new version is seen within this.</summary>
+    public TimeSpan ConfigPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Largest chat request accepted (Kong's max_request_body_size default: 8 MiB); larger gets 413.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Largest config document accepted by <c>POST /config</c>.</summary>
+    public int MaxConfigBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How long a proxied request keeps retrying a grain call while the cluster recovers from a silo loss.</summary>
+    public TimeSpan ClusterCallDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IEnumerable<string> Validate()
+    {
+        if (ConfigPollInterval <= TimeSpan.Zero) yield return "Gateway:ConfigPollInterval must be positive";
+        if (MaxRequestBodyBytes < 1024) yield return "Gateway:MaxRequestBodyBytes must be at least 1024";
+        if (MaxConfigBytes < 1024) yield return "Gateway:MaxConfigBytes must be at least 1024";
+        if (ClusterCallDeadline <= TimeSpan.Zero) yield return "Gateway:ClusterCallDeadline must be positive";
+        if (Config is not null && !File.Exists(Config)) yield return $"Gateway:Config file '{Config}' does not exist";
+    }
+}

@@ -1,0 +1,55 @@
+using Actors.Api.Admin;
+using Actors.Api.Hosting;
+using Actors.Api.Providers;
+using Actors.Api.Proxy;
+using Actors.Api.Routing;
+using Actors.Grains.Hosting;
+using Orleans.Dashboard;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var problems = new List<string>();
+var listeners = Listeners.FromConfiguration(builder.Configuration, problems);
+var cluster = builder.Configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+problems.AddRange(cluster.Validate());
+problems.AddRange((builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions()).Validate());
+if (problems.Count > 0)
+{
+    Console.Error.WriteLine("Cannot start: " + string.Join(Environment.NewLine + "  ", ["", .. problems]));
+    return 2;
+}
+
+builder.WebHost.UseUrls([.. listeners.ProxyUrls, .. listeners.AdminUrls.Select(u => u.OriginalString)]);
+builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+// Embedded mode hosts a one-silo cluster in this process; cluster mode is a thin client of the silos.
+if (cluster.UsesRedis) builder.UseOrleansClient(client => client.UseActorsClient(cluster));
+else builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
+
+builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
+builder.Services.AddSingleton(listeners);
+builder.Services.AddSingleton(ProviderRegistry.Default);
+builder.Services.AddSingleton<RouteTableHolder>();
+builder.Services.AddSingleton<UpstreamClients>();
+builder.Services.AddSingleton<ConfigApplier>();
+builder.Services.AddSingleton<ConfigSync>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
+builder.Services.AddHostedService<StartupConfigLoader>();
+builder.Services.AddSingleton<ProxyHandler>();
+
+var app = builder.Build();
+app.UseMiddleware<ErrorMiddleware>();
+app.MapWhen(listeners.IsAdmin, admin =>
+{
+    admin.UseRouting();
+    admin.UseEndpoints(endpoints =>
+    {
+        AdminEndpoints.Map(endpoints);
+        endpoints.MapOrleansDashboard("/dashboard");
+    });
+    admin.Run(context => OpenAIError.WriteAsync(context, 404, "no admin endpoint at this path", OpenAIError.NotFound));
+});
+var proxy = app.Services.GetRequiredService<ProxyHandler>();
+app.Run(proxy.HandleAsync);
+app.Run();
+return 0;

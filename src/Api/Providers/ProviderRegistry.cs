@@ -1,0 +1,12 @@
+namespace Actors.Api.Providers;
+
+public sealed class ProviderRegistry(IEnumerable<IProviderDriver> drivers)
+{
+    private readonly Dictionary<string, IProviderDriver> _drivers = drivers.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    public static ProviderRegistry Default { get; } = new([new OpenAIDriver()]);
+
+    public IEnumerable<string> Names => _drivers.Keys.Order(StringComparer.Ordinal);
+
+    public IProviderDriver? Find(string name) => _drivers.GetValueOrDefault(name);
+}

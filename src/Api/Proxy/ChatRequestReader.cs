@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace Actors.Api.Proxy;
+
+/// <summary>Step 1 of the pipeline: checks that a body is an OpenAI chat request before anything is forwarded.</summary>
+public static class ChatRequestReader
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    /// <summary>Parses and checks the body; on failure <paramref name="error"/> says what is wrong, for the client.</summary>
+    public static bool TryParse(ReadOnlyMemory<byte> body, out JsonDocument? document, out string? error)
+    {
+        document = null;
+        if (body.IsEmpty) { error = "the request body is empty; expected a JSON object with a messages array"; return false; }
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException ex)
+        {
+            error = $"the request body is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            error = "the request body is not valid UTF-8 JSON";
+            return false;
+        }
+        error = Check(doc.RootElement);
+        if (error is not null) { doc.Dispose(); return false; }
+        document = doc;
+        return true;
+    }
+
+    private static string? Check(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return "the request body must be a JSON object";
+        if (!root.TryGetProperty("messages", out var messages)) return "'messages' is required";
+        if (messages.ValueKind != JsonValueKind.Array) return "'messages' must be an array";
+        if (messages.GetArrayLength() == 0) return "'messages' must not be empty";
+        var i = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind != JsonValueKind.Object) return $"'messages[{i}]' must be an object";
+            if (!message.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String)
+                return $"'messages[{i}].role' must be a string";
+            i++;
+        }
+        return CheckType(root, "model", JsonValueKind.String, "a string")
+            ?? CheckType(root, "stream", JsonValueKind.True, "a boolean")
+            ?? CheckType(root, "temperature", JsonValueKind.Number, "a number")
+            ?? CheckType(root, "top_p", JsonValueKind.Number, "a number")
+            ?? CheckInteger(root, "max_tokens")
+            ?? CheckInteger(root, "max_completion_tokens");
+    }
+
+    private static string? CheckType(JsonElement root, string name, JsonValueKind kind, string expected)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        var ok = kind == JsonValueKind.True ? value.ValueKind is JsonValueKind.True or JsonValueKind.False : value.ValueKind == kind;
+        return ok ? null : $"'{name}' must be {expected}";
+    }
+
+    private static string? CheckInteger(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _) ? null : $"'{name}' must be an integer";
+    }
+
+    public static bool IsStreaming(JsonDocument document) =>
+        document.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+}

@@ -1,0 +1,48 @@
+using Actors.Api.Providers;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Api.Routing;
+
+public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> targets)
+{
+    public RouteSpec Spec { get; } = spec;
+    public string Name => Spec.Name;
+    public IReadOnlyList<ResolvedTarget> Targets { get; } = targets;
+}
+
+/// <summary>
+/// This node's immutable path → route table for one config version. Paths are prefixes and the longest match
+/// wins, as in Kong's router.
+/// </summary>
+public sealed class RouteTable
+{
+    private readonly (string Prefix, ResolvedRoute Route)[] _byPrefix;
+    private readonly Dictionary<string, ResolvedRoute> _byName;
+
+    public static RouteTable Empty { get; } = new(new GatewayConfig(), ProviderRegistry.Default, _ => null);
+
+    public RouteTable(GatewayConfig config, ProviderRegistry providers, Func<string, string?> environment)
+    {
+        Config = config;
+        var routes = config.Routes
+            .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment)).ToArray()))
+            .ToArray();
+        _byName = routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _byPrefix = routes.SelectMany(r => r.Spec.Paths.Select(p => (p, r)))
+            .OrderByDescending(e => e.p.Length)
+            .ToArray();
+    }
+
+    public GatewayConfig Config { get; }
+    public long Version => Config.Version;
+    public IEnumerable<ResolvedRoute> Routes => _byName.Values;
+
+    public ResolvedRoute? Match(string path)
+    {
+        foreach (var (prefix, route) in _byPrefix)
+            if (path.StartsWith(prefix, StringComparison.Ordinal)) return route;
+        return null;
+    }
+
+    public ResolvedRoute? Find(string name) => _byName.GetValueOrDefault(name);
+}

@@ -1,0 +1,24 @@
+using Actors.Api.Providers;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Api.Routing;
+
+/// <summary>Holds this node's current route table; swapped atomically when a new config version arrives.</summary>
+public sealed class RouteTableHolder(ProviderRegistry providers)
+{
+    private volatile RouteTable _current = RouteTable.Empty;
+
+    public RouteTable Current => _current;
+
+    /// <summary>Installs <paramref name="config"/> unless this node already has the same or a newer version.</summary>
+    public void Install(GatewayConfig config)
+    {
+        while (true)
+        {
+            var seen = _current;
+            if (config.Version <= seen.Version && seen.Version != 0) return;
+            var next = new RouteTable(config, providers, Environment.GetEnvironmentVariable);
+            if (Interlocked.CompareExchange(ref _current, next, seen) == seen) return;
+        }
+    }
+}

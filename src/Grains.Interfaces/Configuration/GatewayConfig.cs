@@ -1,0 +1,113 @@
+namespace Actors.Grains.Interfaces.Configuration;
+
+/// <summary>
+/// The whole gateway configuration as applied by <c>POST /config</c>. It never holds a secret: provider keys stay
+/// as <c>${{ env "DECK_..." }}</c> placeholders that each API node resolves from its own environment.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record GatewayConfig
+{
+    /// <summary>Cluster-wide version, assigned by the config grain on apply; 0 means "nothing applied yet".</summary>
+    [Id(0)] public long Version { get; init; }
+    [Id(1)] public IReadOnlyList<ServiceSpec> Services { get; init; } = [];
+    [Id(2)] public DateTimeOffset AppliedAt { get; init; }
+
+    public IEnumerable<RouteSpec> Routes => Services.SelectMany(s => s.Routes);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record ServiceSpec
+{
+    [Id(0)] public string? Name { get; init; }
+    [Id(1)] public IReadOnlyList<RouteSpec> Routes { get; init; } = [];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record RouteSpec
+{
+    [Id(0)] public string Name { get; init; } = "";
+    [Id(1)] public IReadOnlyList<string> Paths { get; init; } = [];
+    [Id(2)] public BalancerSpec Balancer { get; init; } = new();
+    [Id(3)] public IReadOnlyList<TargetSpec> Targets { get; init; } = [];
+    /// <summary>Where the plugin came from: "route" or "service" (a service-level plugin applies to all its routes).</summary>
+    [Id(4)] public string PluginScope { get; init; } = "route";
+    [Id(5)] public string? PluginInstanceName { get; init; }
+    /// <summary>Whether to add the <c>X-Kong-LLM-Model</c> response header (Kong's <c>model_name_header</c>).</summary>
+    [Id(6)] public bool ModelNameHeader { get; init; } = true;
+    /// <summary>
+    /// A digest of everything in this spec. The route grain and the API nodes compare it so that a target index
+    /// picked by the grain always means the same target on the node that forwards the request.
+    /// </summary>
+    [Id(7)] public string Revision { get; init; } = "";
+}
+
+[GenerateSerializer, Immutable]
+public sealed record BalancerSpec
+{
+    public const int DefaultTimeoutMs = 60_000;
+
+    [Id(0)] public string Algorithm { get; init; } = BalancerAlgorithms.RoundRobin;
+    [Id(1)] public int Retries { get; init; } = 5;
+    [Id(2)] public int ConnectTimeoutMs { get; init; } = DefaultTimeoutMs;
+    [Id(3)] public int ReadTimeoutMs { get; init; } = DefaultTimeoutMs;
+    [Id(4)] public int WriteTimeoutMs { get; init; } = DefaultTimeoutMs;
+}
+
+public static class BalancerAlgorithms
+{
+    public const string RoundRobin = "round-robin";
+
+    /// <summary>Algorithms this build implements.</summary>
+    public static readonly IReadOnlyList<string> Supported = [RoundRobin];
+
+    /// <summary>Algorithms Kong's ai-proxy-advanced knows that this build does not implement yet.</summary>
+    public static readonly IReadOnlyList<string> Known =
+        [RoundRobin, "lowest-latency", "lowest-usage", "consistent-hashing", "priority", "semantic"];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record TargetSpec
+{
+    public const int DefaultWeight = 100;
+
+    [Id(0)] public string Provider { get; init; } = "";
+    [Id(1)] public string ModelName { get; init; } = "";
+    [Id(2)] public ModelOptions Options { get; init; } = new();
+    [Id(3)] public string RouteType { get; init; } = RouteTypes.Chat;
+    [Id(4)] public AuthSpec Auth { get; init; } = new();
+    [Id(5)] public int Weight { get; init; } = DefaultWeight;
+    [Id(6)] public string? Description { get; init; }
+
+    /// <summary>The name Kong users' tooling reads from <c>X-Kong-LLM-Model</c>: <c>provider/model</c>.</summary>
+    public string QualifiedModel => $"{Provider}/{ModelName}";
+}
+
+public static class RouteTypes
+{
+    public const string Chat = "llm/v1/chat";
+    public static readonly IReadOnlyList<string> Supported = [Chat];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record ModelOptions
+{
+    [Id(0)] public double? Temperature { get; init; }
+    [Id(1)] public int? MaxTokens { get; init; }
+    [Id(2)] public double? TopP { get; init; }
+    /// <summary>Full URL of the upstream endpoint (path included); may hold an env placeholder.</summary>
+    [Id(3)] public string? UpstreamUrl { get; init; }
+    [Id(4)] public double? InputCost { get; init; }
+    [Id(5)] public double? OutputCost { get; init; }
+}
+
+/// <summary>Provider authentication. Values are env placeholders (possibly with literal text around them, e.g. "Bearer ").</summary>
+[GenerateSerializer, Immutable]
+public sealed record AuthSpec
+{
+    [Id(0)] public string? HeaderName { get; init; }
+    [Id(1)] public string? HeaderValue { get; init; }
+    [Id(2)] public string? ParamName { get; init; }
+    [Id(3)] public string? ParamValue { get; init; }
+    /// <summary>"query" or "body".</summary>
+    [Id(4)] public string? ParamLocation { get; init; }
+}

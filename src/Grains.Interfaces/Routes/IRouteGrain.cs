@@ -1,0 +1,26 @@
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Grains.Interfaces.Routes;
+
+/// <summary>
+/// One activation per route in the whole cluster: it owns the rotation and the per-target counters, so balancing
+/// is fair across every API node. It never does HTTP; API nodes forward and report back.
+/// </summary>
+public interface IRouteGrain : IGrainWithStringKey
+{
+    /// <summary>Sets the targets and algorithm. Keeps the rotation and counters when the spec is unchanged.</summary>
+    Task Configure(RouteSpec spec);
+
+    /// <summary>Forgets the route (it was removed from the config).</summary>
+    Task Remove();
+
+    /// <summary>Chooses the target for one request.</summary>
+    Task<TargetPick> Pick();
+
+    /// <summary>Outcome of a forwarded request; fire-and-forget so the API never waits on bookkeeping.</summary>
+    [OneWay]
+    Task Report(TargetOutcome outcome);
+
+    /// <summary>Live balancer state; also what the Orleans dashboard's grain-state view shows.</summary>
+    Task<RouteBalancerState> GetState();
+}

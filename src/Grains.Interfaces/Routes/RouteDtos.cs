@@ -1,0 +1,58 @@
+namespace Actors.Grains.Interfaces.Routes;
+
+public enum PickStatus
+{
+    Picked,
+    /// <summary>The grain has no spec for this route (never configured, or removed).</summary>
+    NotConfigured,
+    /// <summary>No target is eligible.</summary>
+    NoTarget,
+}
+
+[GenerateSerializer, Immutable]
+public readonly record struct TargetPick(
+    [property: Id(0)] PickStatus Status,
+    [property: Id(1)] int TargetIndex,
+    [property: Id(2)] string Revision);
+
+[GenerateSerializer, Immutable]
+public readonly record struct TargetOutcome(
+    [property: Id(0)] string Revision,
+    [property: Id(1)] int TargetIndex,
+    [property: Id(2)] bool Success,
+    [property: Id(3)] int StatusCode,
+    [property: Id(4)] double LatencyMs,
+    [property: Id(5)] long PromptTokens,
+    [property: Id(6)] long CompletionTokens);
+
+[GenerateSerializer, Immutable]
+public sealed record RouteBalancerState
+{
+    [Id(0)] public string Route { get; init; } = "";
+    [Id(1)] public bool Configured { get; init; }
+    [Id(2)] public string Algorithm { get; init; } = "";
+    /// <summary>Position in the rotation: how many picks the route has made since its targets last changed.</summary>
+    [Id(3)] public long Cursor { get; init; }
+    [Id(4)] public string Revision { get; init; } = "";
+    /// <summary>Address of the silo hosting the grain.</summary>
+    [Id(5)] public string Silo { get; init; } = "";
+    [Id(6)] public IReadOnlyList<TargetState> Targets { get; init; } = [];
+}
+
+[GenerateSerializer, Immutable]
+public sealed record TargetState
+{
+    [Id(0)] public int Index { get; init; }
+    [Id(1)] public string Provider { get; init; } = "";
+    [Id(2)] public string Model { get; init; } = "";
+    [Id(3)] public int Weight { get; init; }
+    [Id(4)] public bool Healthy { get; init; } = true;
+    [Id(5)] public long Picks { get; init; }
+    [Id(6)] public long Successes { get; init; }
+    [Id(7)] public long Failures { get; init; }
+    [Id(8)] public long PromptTokens { get; init; }
+    [Id(9)] public long CompletionTokens { get; init; }
+    [Id(10)] public long TotalTokens { get; init; }
+    [Id(11)] public double AverageLatencyMs { get; init; }
+    [Id(12)] public string? Description { get; init; }
+}

@@ -1,0 +1,59 @@
+using Actors.Grains.Routes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using StackExchange.Redis;
+
+namespace Actors.Grains.Hosting;
+
+public static class ActorsSilo
+{
+    /// <summary>
+    /// Everything a silo of ours needs, used by the Silo host and by the API's embedded mode alike: Redis clustering
+    /// and storage when <see cref="ClusterSettings.Redis"/> is set, else localhost clustering and memory storage.
+    /// </summary>
+    public static ISiloBuilder UseActorsSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        settings.ThrowIfInvalid();
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        if (settings.UsesRedis)
+        {
+            var redis = RedisOptions(settings);
+            silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = redis);
+            silo.ConfigureEndpoints(System.Net.IPAddress.Parse(settings.AdvertisedIp), settings.SiloPort, settings.GatewayPort,
+                listenOnAnyHostAddress: settings.AdvertisedIp != "127.0.0.1");
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            silo.AddMemoryGrainStorage(StorageNames.Default);
+        }
+
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromMilliseconds(settings.ProbeTimeoutMs);
+            o.MaxProbeTimeout = TimeSpan.FromMilliseconds(settings.ProbeTimeoutMs);
+            o.NumMissedProbesLimit = settings.MissedProbesLimit;
+        });
+        silo.Services.AddOptions<RouteGrainOptions>().Bind(configuration.GetSection("Routes"));
+        silo.AddDashboard();
+        return silo;
+    }
+
+    public static ConfigurationOptions RedisOptions(ClusterSettings settings)
+    {
+        var options = ConfigurationOptions.Parse(settings.Redis!);
+        // Redis may come up after us (compose, restarts): keep retrying instead of failing the host.
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+}

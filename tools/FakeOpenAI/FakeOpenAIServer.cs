@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Actors.FakeOpenAI;
+
+/// <summary>
+/// A stand-in for OpenAI's chat completions API: canned answers that echo the requested model, SSE when
+/// <c>stream: true</c>, and switches for status, delay and dropped connections. Used by tests, demo and benchmarks.
+/// </summary>
+public sealed class FakeOpenAIServer : IAsyncDisposable
+{
+    private long _counter;
+
+    private FakeOpenAIServer(WebApplication app, FakeBehavior behavior)
+    {
+        App = app;
+        Behavior = behavior;
+    }
+
+    public WebApplication App { get; }
+    public FakeBehavior Behavior { get; }
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    public int RequestCount => Requests.Count;
+    public string BaseUrl => App.Urls.First();
+    public string ChatUrl => BaseUrl + "/v1/chat/completions";
+
+    /// <summary>Builds (does not start) a server; pass <c>--urls http://127.0.0.1:0</c> for a free port.</summary>
+    public static FakeOpenAIServer Create(string[] args, bool record = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var behavior = builder.Configuration.GetSection("Fake").Get<FakeBehavior>() ?? new FakeBehavior();
+        var app = builder.Build();
+        var server = new FakeOpenAIServer(app, behavior);
+        app.MapPost("/__control", async (HttpContext context) =>
+        {
+            var update = await JsonSerializer.DeserializeAsync<FakeBehavior>(context.Request.Body, JsonOptions);
+            if (update is null) return Results.BadRequest();
+            server.Apply(update);
+            return Results.Json(server.Behavior, JsonOptions);
+        });
+        app.MapGet("/__requests", () => Results.Json(new { count = server.RequestCount }));
+        app.MapPost("/{**path}", context => server.HandleAsync(context, record));
+        return server;
+    }
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public void Apply(FakeBehavior update)
+    {
+        Behavior.Status = update.Status;
+        Behavior.DelayMs = update.DelayMs;
+        Behavior.Drop = update.Drop;
+        Behavior.StreamChunkDelayMs = update.StreamChunkDelayMs;
+        Behavior.CutStream = update.CutStream;
+    }
+
+    public Task StartAsync() => App.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context, bool record)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        if (record)
+        {
+            Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+        }
+        var behavior = Behavior;
+        if (behavior.DelayMs > 0) await Task.Delay(behavior.DelayMs, context.RequestAborted);
+        if (behavior.Drop)
+        {
+            context.Abort();
+            return;
+        }
+        if (behavior.Status != 200)
+        {
+            context.Response.StatusCode = behavior.Status;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = $"fake upstream failure {behavior.Status}", type = "server_error" } });
+            return;
+        }
+
+        JsonNode? request;
+        try { request = JsonNode.Parse(body); }
+        catch (JsonException) { request = null; }
+        var model = request?["model"]?.GetValue<string>() ?? "unknown";
+        var promptTokens = Math.Max(1, body.Length / 4);
+        var id = $"chatcmpl-fake-{Interlocked.Increment(ref _counter)}";
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var content = $"Fake answer from {model}.";
+        var completionTokens = content.Split(' ').Length;
+
+        if (request?["stream"]?.GetValueKind() == JsonValueKind.True)
+        {
+            var includeUsage = request["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
+            await StreamAsync(context, id, created, model, content, includeUsage, promptTokens, completionTokens);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null, ["annotations"] = new JsonArray() },
+                ["logprobs"] = null,
+                ["finish_reason"] = "stop",
+            }),
+            ["usage"] = Usage(promptTokens, completionTokens),
+            ["service_tier"] = "default",
+            ["system_fingerprint"] = null,
+        }.ToJsonString());
+    }
+
+    private async Task StreamAsync(HttpContext context, string id, long created, string model, string content,
+        bool includeUsage, int promptTokens, int completionTokens)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        await context.Response.StartAsync();
+        async Task Send(JsonObject chunk)
+        {
+            await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n");
+            await context.Response.Body.FlushAsync();
+            if (Behavior.StreamChunkDelayMs > 0) await Task.Delay(Behavior.StreamChunkDelayMs);
+        }
+        JsonObject Chunk(JsonObject delta, string? finish) => new()
+        {
+            ["id"] = id, ["object"] = "chat.completion.chunk", ["created"] = created, ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
+        };
+
+        await Send(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null));
+        var words = content.Split(' ');
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (Behavior.CutStream && i == words.Length / 2)
+            {
+                context.Abort();
+                return;
+            }
+            await Send(Chunk(new JsonObject { ["content"] = (i == 0 ? "" : " ") + words[i] }, null));
+        }
+        await Send(Chunk(new JsonObject(), "stop"));
+        if (includeUsage)
+        {
+            await Send(new JsonObject
+            {
+                ["id"] = id, ["object"] = "chat.completion.chunk", ["created"] = created, ["model"] = model,
+                ["choices"] = new JsonArray(), ["usage"] = Usage(promptTokens, completionTokens),
+            });
+        }
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private static JsonObject Usage(int prompt, int completion) => new()
+    {
+        ["prompt_tokens"] = prompt,
+        ["completion_tokens"] = completion,
+        ["total_tokens"] = prompt + completion,
+    };
+}
