@@ -16,6 +16,7 @@ public static class AdminEndpoints
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static void Map(IEndpointRouteBuilder endpoints)

@@ -16,8 +16,7 @@ public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table
             logger.LogWarning("Config rejected with {Count} problems", parsed.Problems.Count);
             return parsed;
         }
-        var version = await cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).Apply(parsed.Config!);
-        var applied = parsed.Config! with { Version = version };
+        var applied = await cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).Apply(parsed.Config!);
         table.Install(applied);
         return parsed with { Config = applied };
     }

@@ -301,13 +301,13 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
 
         var headerName = ReadString(map, "header_name", $"{path}.header_name", required: false);
         var headerValue = ReadSecret(map, "header_value", $"{path}.header_value");
-        if ((headerName is null) != (headerValue is null))
+        if (IsAbsent(map["header_name"]) != IsAbsent(map["header_value"]))
             Problem(path, "header_name and header_value must be given together");
 
         var paramName = ReadString(map, "param_name", $"{path}.param_name", required: false);
         var paramValue = ReadSecret(map, "param_value", $"{path}.param_value");
         var paramLocation = ReadString(map, "param_location", $"{path}.param_location", required: false);
-        if ((paramName is null) != (paramValue is null))
+        if (IsAbsent(map["param_name"]) != IsAbsent(map["param_value"]))
             Problem(path, "param_name and param_value must be given together");
         if (paramName is not null && paramLocation is null) Problem($"{path}.param_location", "required with param_name (query or body)");
         if (paramLocation is not null && paramLocation is not ("query" or "body"))
@@ -378,6 +378,8 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
     private void Problem(string path, string message) => _problems.Add($"{path}: {message}");
 
     private static bool IsNull(ConfigNode node) => node is ConfigScalar { Text: null };
+
+    private static bool IsAbsent(ConfigNode? node) => node is null || IsNull(node);
 
     private bool ExpectMap(ConfigNode node, string path, out ConfigMap map)
     {

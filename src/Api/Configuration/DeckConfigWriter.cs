@@ -4,16 +4,21 @@ using Actors.Grains.Interfaces.Configuration;
 namespace Actors.Api.Configuration;
 
 /// <summary>
-/// Renders the applied config back in decK's shape, so <c>GET /config</c> can be posted again as it is. It holds
-/// no secret: credentials exist in the config only as env placeholders.
+/// Renders the applied config for <c>GET /config</c>: its version and, under <c>config</c>, a decK document that can
+/// be posted again as it is. It holds no secret: credentials exist in the config only as env placeholders.
 /// </summary>
 public static class DeckConfigWriter
 {
     public static JsonObject Write(GatewayConfig config) => new()
     {
-        ["_format_version"] = "3.0",
         ["version"] = config.Version,
         ["applied_at"] = config.Version == 0 ? null : config.AppliedAt.ToString("O"),
+        ["config"] = Document(config),
+    };
+
+    public static JsonObject Document(GatewayConfig config) => new()
+    {
+        ["_format_version"] = "3.0",
         ["services"] = new JsonArray(config.Services.Select(Service).ToArray<JsonNode?>()),
     };
 

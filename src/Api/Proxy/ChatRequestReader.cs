@@ -12,6 +12,8 @@ public static class ChatRequestReader
     {
         document = null;
         if (body.IsEmpty) { error = "the request body is empty; expected a JSON object with a messages array"; return false; }
+        // The JSON reader checks UTF-8 only where it decodes; a provider would choke on the rest.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span)) { error = "the request body is not valid UTF-8"; return false; }
         JsonDocument doc;
         try
         {
@@ -20,11 +22,6 @@ public static class ChatRequestReader
         catch (JsonException ex)
         {
             error = $"the request body is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
-            return false;
-        }
-        catch (ArgumentException)
-        {
-            error = "the request body is not valid UTF-8 JSON";
             return false;
         }
         error = Check(doc.RootElement);

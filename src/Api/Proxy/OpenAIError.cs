@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Actors.Api.Proxy;
@@ -12,13 +13,16 @@ public static class OpenAIError
     public const string Timeout = "timeout_error";
     public const string Authentication = "authentication_error";
 
+    // Messages quote route names and paths; keep them readable ('route1', not \u0027route1\u0027).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, int status, string message, string type,
         IReadOnlyList<string>? problems = null)
     {
         if (context.Response.HasStarted) return;
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, WriterOptions);
         writer.WriteStartObject();
         writer.WriteStartObject("error");
         writer.WriteString("message", message);

@@ -9,8 +9,8 @@ public interface IConfigGrain : IGrainWithIntegerKey
 {
     public const long SingletonKey = 0;
 
-    /// <summary>Replaces the whole configuration and returns its new version. The config must be validated already.</summary>
-    Task<long> Apply(GatewayConfig config);
+    /// <summary>Replaces the whole configuration; returns it as stored, with its new version. It must be validated already.</summary>
+    Task<GatewayConfig> Apply(GatewayConfig config);
 
     [AlwaysInterleave]
     Task<long> GetVersion();

@@ -15,7 +15,7 @@ public sealed class ConfigGrain(
     [PersistentState("config", StorageNames.Default)] IPersistentState<ConfigGrainState> state,
     ILogger<ConfigGrain> logger) : Grain, IConfigGrain
 {
-    public async Task<long> Apply(GatewayConfig config)
+    public async Task<GatewayConfig> Apply(GatewayConfig config)
     {
         var previous = state.State.Config;
         var next = config with { Version = previous.Version + 1, AppliedAt = DateTimeOffset.UtcNow };
@@ -29,7 +29,7 @@ public sealed class ConfigGrain(
         state.State.Config = next;
         await state.WriteStateAsync();
         logger.LogInformation("Config version {Version} applied with {Count} routes", next.Version, kept.Count);
-        return next.Version;
+        return next;
     }
 
     public Task<long> GetVersion() => Task.FromResult(state.State.Config.Version);

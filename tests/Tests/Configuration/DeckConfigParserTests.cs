@@ -1,0 +1,306 @@
+using Actors.Api.Configuration;
+using Actors.Api.Providers;
+using Actors.Grains.Interfaces.Configuration;
+using Actors.Tests.Support;
+
+namespace Actors.Tests.Configuration;
+
+public class DeckConfigParserTests
+{
+    private static readonly Dictionary<string, string> Env = new() { ["DECK_OPENAI_API_KEY"] = "sk-test", ["DECK_HOST"] = "http://127.0.0.1:9" };
+
+    private static ConfigParseResult Parse(string text, bool json = false, IDictionary<string, string>? env = null) =>
+        new DeckConfigParser(ProviderRegistry.Default, name => (env ?? Env).TryGetValue(name, out var v) ? v : null).Parse(text, json);
+
+    private static string Route(string targets, string balancer = "", string routeName = "r1", string path = "/r1") => $$"""
+        _format_version: "3.0"
+        services:
+        - name: s
+          routes:
+          - name: {{routeName}}
+            paths: [{{path}}]
+            plugins:
+            - name: ai-proxy-advanced
+              config:
+                {{balancer}}
+                targets:
+        {{targets}}
+        """;
+
+    private const string GoodTarget = """
+                - model: {provider: openai, name: gpt-4.1}
+                  route_type: llm/v1/chat
+                  auth: {header_name: Authorization, header_value: 'Bearer ${{ env "DECK_OPENAI_API_KEY" }}'}
+        """;
+
+    [Fact]
+    public void The_seed_file_parses_unchanged()
+    {
+        var result = Parse(SeedFiles.SeedYaml);
+
+        Assert.Empty(result.Problems);
+        var route = Assert.Single(result.Config!.Routes);
+        Assert.Equal("route1", route.Name);
+        Assert.Equal(["/route1"], route.Paths);
+        Assert.Equal(BalancerAlgorithms.RoundRobin, route.Balancer.Algorithm);
+        Assert.Equal("ai-proxy-advanced1", route.PluginInstanceName);
+        Assert.Equal(["gpt-4.1", "gpt-5"], route.Targets.Select(t => t.ModelName));
+        Assert.All(route.Targets, t =>
+        {
+            Assert.Equal("openai", t.Provider);
+            Assert.Equal(1.0, t.Options.Temperature);
+            Assert.Equal("llm/v1/chat", t.RouteType);
+            Assert.Equal("Authorization", t.Auth.HeaderName);
+            // stored as the placeholder, never as the key
+            Assert.Equal("Bearer ${{ env \"DECK_OPENAI_API_KEY\" }}", t.Auth.HeaderValue);
+            Assert.Equal(100, t.Weight);
+        });
+        Assert.Equal(16, route.Revision.Length);
+    }
+
+    [Fact]
+    public void Json_bodies_are_accepted_with_the_same_meaning()
+    {
+        var json = """
+            {"_format_version":"3.0","services":[{"name":"s","routes":[{"name":"r1","paths":["/r1"],
+             "plugins":[{"name":"ai-proxy-advanced","config":{"balancer":{"algorithm":"round-robin","retries":2},
+             "targets":[{"model":{"provider":"openai","name":"gpt-5","options":{"temperature":0.5,"max_tokens":64}},
+             "route_type":"llm/v1/chat","weight":3,"auth":{"header_name":"Authorization","header_value":"Bearer ${{ env \"DECK_OPENAI_API_KEY\" }}"}}]}}]}]}]}
+            """;
+        var result = Parse(json, json: true);
+
+        Assert.Empty(result.Problems);
+        var route = Assert.Single(result.Config!.Routes);
+        Assert.Equal(2, route.Balancer.Retries);
+        Assert.Equal(0.5, route.Targets[0].Options.Temperature);
+        Assert.Equal(64, route.Targets[0].Options.MaxTokens);
+        Assert.Equal(3, route.Targets[0].Weight);
+    }
+
+    [Fact]
+    public void A_service_plugin_applies_to_every_route_and_a_route_plugin_wins()
+    {
+        var yaml = """
+            _format_version: "3.0"
+            services:
+            - name: s
+              plugins:
+              - name: ai-proxy-advanced
+                config:
+                  targets:
+                  - model: {provider: openai, name: from-service}
+                    route_type: llm/v1/chat
+              routes:
+              - name: a
+                paths: [/a]
+              - name: b
+                paths: [/b]
+                plugins:
+                - name: ai-proxy-advanced
+                  config:
+                    targets:
+                    - model: {provider: openai, name: from-route}
+                      route_type: llm/v1/chat
+            """;
+        var result = Parse(yaml);
+
+        Assert.Empty(result.Problems);
+        var routes = result.Config!.Routes.ToDictionary(r => r.Name);
+        Assert.Equal("from-service", routes["a"].Targets[0].ModelName);
+        Assert.Equal("service", routes["a"].PluginScope);
+        Assert.Equal("from-route", routes["b"].Targets[0].ModelName);
+        Assert.Equal("route", routes["b"].PluginScope);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_with_its_path()
+    {
+        var yaml = Route("""
+                - model: {provider: openai}
+                  route_type: llm/v1/chat
+                - model: {provider: nope, name: x, options: {temperature: "1.0", top_p: 3}}
+                  route_type: llm/v1/embeddings
+                  weight: 0
+                  colour: blue
+        """, balancer: "balancer: {algorithm: round-robin, retries: -1, read_timeout: soon}");
+        var result = Parse(yaml);
+
+        Assert.Null(result.Config);
+        const string t = "services[0].routes[0].plugins[0].config";
+        Assert.Contains($"{t}.targets[0].model.name: required", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: openai", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.options.temperature: must be a number", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.options.top_p: must be between 0 and 1", result.Problems);
+        Assert.Contains($"{t}.targets[1].route_type: 'llm/v1/embeddings' is not supported; supported: llm/v1/chat", result.Problems);
+        Assert.Contains($"{t}.targets[1].weight: must be between 1 and 65535", result.Problems);
+        Assert.Contains($"{t}.targets[1].colour: unknown field", result.Problems);
+        Assert.Contains($"{t}.balancer.retries: must be between 0 and 32767", result.Problems);
+        Assert.Contains($"{t}.balancer.read_timeout: must be an integer", result.Problems);
+        Assert.Equal(9, result.Problems.Count);
+    }
+
+    [Theory]
+    [InlineData("lowest-latency", "is not supported yet")]
+    [InlineData("semantic", "is not supported yet")]
+    [InlineData("fastest", "is not a known algorithm")]
+    public void Other_algorithms_are_rejected_naming_the_supported_ones(string algorithm, string reason)
+    {
+        var result = Parse(Route(GoodTarget, balancer: $"balancer: {{algorithm: {algorithm}}}"));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin", problem);
+    }
+
+    [Fact]
+    public void A_variable_unset_on_this_node_is_named()
+    {
+        var result = Parse(SeedFiles.SeedYaml, env: new Dictionary<string, string>());
+
+        Assert.Equal(2, result.Problems.Count);
+        Assert.All(result.Problems, p => Assert.Contains("environment variable 'DECK_OPENAI_API_KEY' is not set on this node", p));
+        Assert.StartsWith("services[0].routes[0].plugins[0].config.targets[1].auth.header_value:", result.Problems[1]);
+    }
+
+    [Theory]
+    [InlineData("Bearer sk-literal", "must reference an environment variable")]
+    [InlineData("Bearer ${{ env \"OPENAI_KEY\" }}", "must start with DECK_")]
+    [InlineData("Bearer ${{ env DECK_X }}", "malformed placeholder")]
+    public void Credentials_must_come_from_DECK_variables(string value, string expected)
+    {
+        var target = $$"""
+                - model: {provider: openai, name: m}
+                  route_type: llm/v1/chat
+                  auth: {header_name: Authorization, header_value: '{{value}}'}
+        """;
+        var problem = Assert.Single(Parse(Route(target)).Problems);
+        Assert.StartsWith("services[0].routes[0].plugins[0].config.targets[0].auth.header_value: ", problem);
+        Assert.Contains(expected, problem);
+    }
+
+    [Fact]
+    public void Placeholders_are_allowed_in_upstream_url_and_nowhere_else()
+    {
+        var target = """
+                - model: {provider: openai, name: '${{ env "DECK_HOST" }}', options: {upstream_url: '${{ env "DECK_HOST" }}/v1/chat/completions'}}
+                  route_type: llm/v1/chat
+        """;
+        var problem = Assert.Single(Parse(Route(target)).Problems);
+        Assert.Equal("services[0].routes[0].plugins[0].config.targets[0].model.name: env placeholders are supported only in auth values and model.options.upstream_url", problem);
+    }
+
+    [Fact]
+    public void Duplicate_route_names_and_paths_are_rejected()
+    {
+        var yaml = """
+            _format_version: "3.0"
+            services:
+            - name: s
+              plugins:
+              - name: ai-proxy-advanced
+                config:
+                  targets:
+                  - model: {provider: openai, name: m}
+                    route_type: llm/v1/chat
+              routes:
+              - {name: a, paths: [/x]}
+              - {name: a, paths: [/y]}
+              - {name: b, paths: [/x]}
+            """;
+        var problems = Parse(yaml).Problems;
+
+        Assert.Contains("services[0].routes: route name 'a' is used more than once", problems);
+        Assert.Contains("services[0].routes: path '/x' of route 'b' is already used by route 'a'", problems);
+    }
+
+    [Theory]
+    [InlineData("", "the document is empty")]
+    [InlineData("services: [", "invalid YAML at line")]
+    [InlineData("- just\n- a list", "(root): must be a mapping")]
+    [InlineData("_format_version: \"1.1\"\nservices: []", "_format_version: must be \"3.0\"")]
+    [InlineData("_format_version: \"3.0\"", "services: required")]
+    [InlineData("_format_version: \"3.0\"\nservices: {}", "services: must be a list")]
+    [InlineData("_format_version: \"3.0\"\nservices: []\nconsumers: []", "consumers: 'consumers' entities are not supported")]
+    [InlineData("_format_version: \"3.0\"\nservices:\n- routes:\n  - name: r\n    paths: [/r]", "the route has no ai-proxy-advanced plugin")]
+    [InlineData("_format_version: \"3.0\"\nservices:\n- routes:\n  - name: 'r 1'\n    paths: [nope]\n    plugins: [{name: rate-limiting}]", "plugin 'rate-limiting' is not supported")]
+    public void Malformed_documents_are_rejected_with_a_reason(string text, string expected)
+    {
+        var result = Parse(text);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Contains(expected));
+    }
+
+    [Fact]
+    public void Keys_from_the_seed_and_other_Kong_fields_are_accepted()
+    {
+        var yaml = """
+            _format_version: "3.0"
+            _info: {select_tags: [llm]}
+            _konnect: {control_plane_name: x}
+            services:
+            - name: s
+              host: localhost
+              port: 32000
+              tags: [a]
+              routes:
+              - name: r
+                paths: [/r]
+                strip_path: true
+                methods: [POST]
+                plugins:
+                - name: ai-proxy-advanced
+                  instance_name: i1
+                  enabled: true
+                  config:
+                    max_request_body_size: 8388608
+                    response_streaming: allow
+                    targets:
+                    - model: {provider: openai, name: m, options: {max_tokens: 10, input_cost: 1.5}}
+                      route_type: llm/v1/chat
+                      description: primary
+                      logging: {log_statistics: true}
+            """;
+        var result = Parse(yaml);
+
+        Assert.Empty(result.Problems);
+        Assert.Equal("primary", result.Config!.Routes.Single().Targets[0].Description);
+    }
+
+    [Fact]
+    public void A_yaml_bomb_is_rejected_without_expanding_it()
+    {
+        var lines = new List<string> { "a: &a [x, x, x, x, x, x, x, x, x, x]" };
+        for (var i = 1; i < 9; i++) lines.Add($"{(char)('a' + i)}: &{(char)('a' + i)} [*{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}, *{(char)('a' + i - 1)}]");
+        var started = DateTime.UtcNow;
+
+        var result = Parse(string.Join("\n", lines));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Contains("more than 200000 nodes", problem);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void The_revision_changes_with_the_targets_and_only_with_them()
+    {
+        var a = Parse(SeedFiles.SeedYaml).Config!.Routes.Single().Revision;
+        var b = Parse(SeedFiles.SeedYaml).Config!.Routes.Single().Revision;
+        var c = Parse(SeedFiles.SeedYaml.Replace("gpt-5", "gpt-5-mini")).Config!.Routes.Single().Revision;
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void The_written_config_parses_back_to_the_same_routes()
+    {
+        var original = Parse(SeedFiles.SeedYaml).Config!;
+        var written = DeckConfigWriter.Write(original with { Version = 7 });
+        Assert.Equal(7, (long)written["version"]!);
+
+        var reparsed = Parse(written["config"]!.ToJsonString(), json: true);
+
+        Assert.Empty(reparsed.Problems);
+        Assert.Equal(original.Routes.Single().Revision, reparsed.Config!.Routes.Single().Revision);
+    }
+}

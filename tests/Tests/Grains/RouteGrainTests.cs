@@ -1,0 +1,127 @@
+using Actors.Grains.Interfaces.Configuration;
+using Actors.Grains.Interfaces.Routes;
+
+namespace Actors.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public class RouteGrainTests(ClusterFixture fixture)
+{
+    private static RouteSpec Spec(string name, string revision, params (string Model, int Weight)[] targets) => new()
+    {
+        Name = name,
+        Paths = ["/" + name],
+        Revision = revision,
+        Targets = targets.Select(t => new TargetSpec { Provider = "openai", ModelName = t.Model, Weight = t.Weight }).ToArray(),
+    };
+
+    private IRouteGrain Grain(string name) => fixture.Client.GetGrain<IRouteGrain>(name);
+
+    [Fact]
+    public async Task Picks_rotate_over_the_targets_and_are_counted()
+    {
+        var grain = Grain("rotate");
+        await grain.Configure(Spec("rotate", "r1", ("a", 100), ("b", 100)));
+
+        var picks = new List<int>();
+        for (var i = 0; i < 6; i++) picks.Add((await grain.Pick()).TargetIndex);
+
+        Assert.Equal([0, 1, 0, 1, 0, 1], picks);
+        var state = await grain.GetState();
+        Assert.Equal("round-robin", state.Algorithm);
+        Assert.Equal(6, state.Cursor);
+        Assert.Equal([3L, 3L], state.Targets.Select(t => t.Picks));
+        Assert.Equal(["a", "b"], state.Targets.Select(t => t.Model));
+        Assert.StartsWith("S127.0.0.1:", state.Silo);
+    }
+
+    [Fact]
+    public async Task Reports_update_counters_and_stale_reports_are_dropped()
+    {
+        var grain = Grain("report");
+        await grain.Configure(Spec("report", "r1", ("a", 100), ("b", 100)));
+
+        await grain.Report(new TargetOutcome("r1", 1, true, 200, 12, 14, 385));
+        await grain.Report(new TargetOutcome("r1", 1, false, 502, 8, 0, 0));
+        await grain.Report(new TargetOutcome("old", 0, true, 200, 1, 1000, 1000));
+        await grain.Report(new TargetOutcome("r1", 9, true, 200, 1, 1000, 1000));
+
+        var state = await WaitFor(grain, s => s.Targets[1].Failures == 1);
+        Assert.Equal(1, state.Targets[1].Successes);
+        Assert.Equal(14, state.Targets[1].PromptTokens);
+        Assert.Equal(385, state.Targets[1].CompletionTokens);
+        Assert.Equal(399, state.Targets[1].TotalTokens);
+        Assert.Equal(10, state.Targets[1].AverageLatencyMs);
+        Assert.Equal(0, state.Targets[0].Successes + state.Targets[0].PromptTokens);
+    }
+
+    [Fact]
+    public async Task Reconfiguring_with_the_same_revision_keeps_the_rotation_and_a_new_one_resets_it()
+    {
+        var grain = Grain("reconfigure");
+        await grain.Configure(Spec("reconfigure", "r1", ("a", 100), ("b", 100)));
+        await grain.Pick();
+
+        await grain.Configure(Spec("reconfigure", "r1", ("a", 100), ("b", 100)));
+        Assert.Equal(1, (await grain.Pick()).TargetIndex);
+
+        await grain.Configure(Spec("reconfigure", "r2", ("c", 100), ("d", 100), ("e", 100)));
+        var pick = await grain.Pick();
+        Assert.Equal((0, "r2"), (pick.TargetIndex, pick.Revision));
+        Assert.Equal(3, (await grain.GetState()).Targets.Count);
+    }
+
+    [Fact]
+    public async Task A_removed_or_unknown_route_is_not_configured()
+    {
+        var grain = Grain("removed");
+        await grain.Configure(Spec("removed", "r1", ("a", 100)));
+        await grain.Remove();
+
+        Assert.Equal(PickStatus.NotConfigured, (await grain.Pick()).Status);
+        Assert.Equal(PickStatus.NotConfigured, (await Grain("never-configured").Pick()).Status);
+    }
+
+    [Fact]
+    public async Task The_rotation_survives_deactivation_through_its_checkpoint()
+    {
+        var grain = Grain("checkpoint");
+        await grain.Configure(Spec("checkpoint", "r1", ("a", 3), ("b", 1)));
+        var before = new List<int>();
+        for (var i = 0; i < 5; i++) before.Add((await grain.Pick()).TargetIndex);
+
+        await fixture.Cluster.DeactivateAsync(grain);
+        await fixture.Cluster.WaitForDeactivationAsync(grain);
+
+        var after = new List<int>();
+        for (var i = 0; i < 3; i++) after.Add((await grain.Pick()).TargetIndex);
+        // 3:1 smooth order is a a b a | a a b a: the rotation resumes at its sixth pick
+        Assert.Equal([0, 0, 1, 0, 0], before);
+        Assert.Equal([0, 1, 0], after);
+        Assert.Equal(8, (await grain.GetState()).Cursor);
+    }
+
+    [Fact]
+    public async Task Applying_a_config_configures_its_routes_and_removes_the_others()
+    {
+        var config = fixture.Client.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey);
+        var first = await config.Apply(new GatewayConfig { Services = [new ServiceSpec { Routes = [Spec("cfg-a", "a1", ("m", 1)), Spec("cfg-b", "b1", ("m", 1))] }] });
+        var second = await config.Apply(new GatewayConfig { Services = [new ServiceSpec { Routes = [Spec("cfg-a", "a2", ("m", 1), ("n", 1))] }] });
+
+        Assert.Equal(first.Version + 1, second.Version);
+        Assert.Equal(second.Version, await config.GetVersion());
+        Assert.Equal("a2", (await Grain("cfg-a").Pick()).Revision);
+        Assert.Equal(PickStatus.NotConfigured, (await Grain("cfg-b").Pick()).Status);
+        Assert.Equal(["cfg-a"], (await config.Get()).Routes.Select(r => r.Name));
+    }
+
+    private static async Task<RouteBalancerState> WaitFor(IRouteGrain grain, Func<RouteBalancerState, bool> condition)
+    {
+        // Reports are one-way messages: give them a moment to land.
+        for (var i = 0; ; i++)
+        {
+            var state = await grain.GetState();
+            if (condition(state) || i == 100) return state;
+            await Task.Delay(50);
+        }
+    }
+}

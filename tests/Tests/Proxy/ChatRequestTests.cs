@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Actors.Api.Providers;
+using Actors.Api.Proxy;
+using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Tests.Proxy;
+
+public class ChatRequestTests
+{
+    private static bool TryParse(string body, out string? error)
+    {
+        var ok = ChatRequestReader.TryParse(Encoding.UTF8.GetBytes(body), out var doc, out error);
+        doc?.Dispose();
+        return ok;
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("{", "not valid JSON")]
+    [InlineData("[]", "must be a JSON object")]
+    [InlineData("{}", "'messages' is required")]
+    [InlineData("{\"messages\":\"hi\"}", "'messages' must be an array")]
+    [InlineData("{\"messages\":[]}", "'messages' must not be empty")]
+    [InlineData("{\"messages\":[1]}", "'messages[0]' must be an object")]
+    [InlineData("{\"messages\":[{\"content\":\"x\"}]}", "'messages[0].role' must be a string")]
+    [InlineData("{\"messages\":[{\"role\":\"user\"}],\"model\":{}}", "'model' must be a string")]
+    [InlineData("{\"messages\":[{\"role\":\"user\"}],\"stream\":\"yes\"}", "'stream' must be a boolean")]
+    [InlineData("{\"messages\":[{\"role\":\"user\"}],\"max_tokens\":1.5}", "'max_tokens' must be an integer")]
+    [InlineData("{\"messages\":[{\"role\":\"user\"}],\"temperature\":\"hot\"}", "'temperature' must be a number")]
+    public void Rejects_bodies_that_are_not_chat_requests(string body, string expected)
+    {
+        Assert.False(TryParse(body, out var error));
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void Rejects_invalid_utf8()
+    {
+        byte[] body = [.. "{\"messages\":[{\"role\":\"user\",\"content\":\""u8, 0xC3, 0x28, .. "\"}]}"u8];
+
+        Assert.False(ChatRequestReader.TryParse(body, out _, out var error));
+        Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void Accepts_a_chat_request()
+    {
+        Assert.True(TryParse("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"model\":null,\"stream\":false}", out var error));
+        Assert.Null(error);
+    }
+
+    private static ResolvedTarget Target(ModelOptions options, AuthSpec? auth = null) => ResolvedTarget.Resolve(0,
+        new TargetSpec { Provider = "openai", ModelName = "gpt-5", Options = options with { UpstreamUrl = "http://127.0.0.1:9/v1/chat/completions" }, Auth = auth ?? new AuthSpec() },
+        ProviderRegistry.Default, name => name == "DECK_KEY" ? "secret-value" : null);
+
+    private static JsonObject Rewrite(string body, ResolvedTarget target)
+    {
+        Assert.True(ChatRequestReader.TryParse(Encoding.UTF8.GetBytes(body), out var doc, out _));
+        using (doc)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            ChatRequestRewriter.Write(doc!.RootElement, target, output);
+            return JsonNode.Parse(output.WrittenSpan)!.AsObject();
+        }
+    }
+
+    [Fact]
+    public void The_target_model_and_configured_options_replace_the_clients()
+    {
+        var result = Rewrite("""{"model":"mine","messages":[{"role":"user","content":"hi"}],"temperature":0.2,"top_p":0.5,"user":"u1"}""",
+            Target(new ModelOptions { Temperature = 1.0, MaxTokens = 77 }));
+
+        Assert.Equal("gpt-5", (string)result["model"]!);
+        Assert.Equal(1.0, (double)result["temperature"]!);
+        Assert.Equal(77, (int)result["max_tokens"]!);
+        Assert.Equal(0.5, (double)result["top_p"]!);       // not configured: the client's value stays
+        Assert.Equal("u1", (string)result["user"]!);        // unknown fields pass through
+        Assert.Equal("hi", (string)result["messages"]![0]!["content"]!);
+        Assert.Equal(1, result.Count(p => p.Key == "temperature"));
+    }
+
+    [Fact]
+    public void A_body_credential_is_added_and_a_query_credential_goes_into_the_url()
+    {
+        var body = Rewrite("""{"messages":[{"role":"user"}],"api_key":"client"}""",
+            Target(new ModelOptions(), new AuthSpec { ParamName = "api_key", ParamValue = "${{ env \"DECK_KEY\" }}", ParamLocation = "body" }));
+        var query = Target(new ModelOptions(), new AuthSpec { ParamName = "key", ParamValue = "${{ env \"DECK_KEY\" }}", ParamLocation = "query" });
+
+        Assert.Equal("secret-value", (string)body["api_key"]!);
+        Assert.Equal("?key=secret-value", query.Upstream!.Query);
+        Assert.DoesNotContain("secret", query.ToString());
+    }
+
+    [Fact]
+    public void A_target_whose_variable_is_unset_on_this_node_names_it()
+    {
+        var target = Target(new ModelOptions(), new AuthSpec { HeaderName = "Authorization", HeaderValue = "Bearer ${{ env \"DECK_OTHER\" }}" });
+
+        Assert.Equal("environment variable DECK_OTHER is not set on this gateway node", target.Problem);
+    }
+
+    [Fact]
+    public void Usage_is_read_from_the_top_level_usage_object()
+    {
+        var json = """{"id":"x","choices":[{"message":{"usage":{"prompt_tokens":999}}}],"usage":{"prompt_tokens":14,"completion_tokens":385,"total_tokens":399,"completion_tokens_details":{"reasoning_tokens":320}}}""";
+
+        Assert.True(UsageReader.TryRead(Encoding.UTF8.GetBytes(json), out var prompt, out var completion));
+        Assert.Equal(14, prompt);
+        Assert.Equal(385, completion);
+        Assert.False(UsageReader.TryRead("not json"u8, out _, out _));
+        Assert.False(UsageReader.TryRead("""{"id":"x"}"""u8, out _, out _));
+    }
+}

@@ -1,0 +1,51 @@
+using Actors.Api.Providers;
+using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Tests.Routing;
+
+public class RouteTableTests
+{
+    private static RouteSpec Route(string name, params string[] paths) => new()
+    {
+        Name = name, Paths = paths,
+        Targets = [new TargetSpec { Provider = "openai", ModelName = "m" }],
+    };
+
+    private static readonly RouteTable Table = new(
+        new GatewayConfig { Version = 1, Services = [new ServiceSpec { Routes = [Route("short", "/llm"), Route("long", "/llm/v1"), Route("other", "/x", "/y")] }] },
+        ProviderRegistry.Default, _ => null);
+
+    [Theory]
+    [InlineData("/llm", "short")]
+    [InlineData("/llm/chat", "short")]
+    [InlineData("/llm/v1", "long")]
+    [InlineData("/llm/v1/chat/completions", "long")]
+    [InlineData("/y/z", "other")]
+    public void Paths_are_prefixes_and_the_longest_wins(string path, string expected) =>
+        Assert.Equal(expected, Table.Match(path)?.Name);
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/LLM")]
+    [InlineData("/ll")]
+    public void Unmatched_paths_find_nothing(string path) => Assert.Null(Table.Match(path));
+
+    [Fact]
+    public void Targets_without_upstream_url_use_the_provider_default()
+    {
+        Assert.Equal("https://api.openai.com/v1/chat/completions", Table.Find("short")!.Targets[0].Upstream!.ToString());
+    }
+
+    [Fact]
+    public void An_older_version_never_replaces_a_newer_one()
+    {
+        var holder = new RouteTableHolder(ProviderRegistry.Default);
+        holder.Install(new GatewayConfig { Version = 2, Services = [new ServiceSpec { Routes = [Route("new", "/n")] }] });
+
+        holder.Install(new GatewayConfig { Version = 1, Services = [new ServiceSpec { Routes = [Route("old", "/o")] }] });
+
+        Assert.Equal(2, holder.Current.Version);
+        Assert.NotNull(holder.Current.Find("new"));
+    }
+}
