@@ -31,6 +31,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         var behavior = builder.Configuration.GetSection("Fake").Get<FakeBehavior>() ?? new FakeBehavior();
         var app = builder.Build();
         var server = new FakeOpenAIServer(app, behavior);

@@ -22,6 +22,10 @@ public static class AdminEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }, Json));
+        endpoints.MapGet("/readyz", (RouteTableHolder table, ConfigSync sync) =>
+            sync.Connected && table.Current.Version > 0
+                ? Results.Json(new { status = "ready", version = table.Current.Version }, Json)
+                : Results.Json(new { status = "not ready", connected = sync.Connected, version = table.Current.Version }, Json, statusCode: 503));
         endpoints.MapPost("/config", PostConfigAsync);
         endpoints.MapGet("/config", (RouteTableHolder table) => Results.Json(DeckConfigWriter.Write(table.Current.Config), Json));
         endpoints.MapGet("/routes", (RouteTableHolder table) => Results.Json(new
@@ -30,6 +34,13 @@ public static class AdminEndpoints
             routes = table.Current.Routes.Select(r => new { name = r.Name, paths = r.Spec.Paths, algorithm = r.Spec.Balancer.Algorithm, targets = r.Targets.Count }),
         }, Json));
         endpoints.MapGet("/routes/{name}/balancer", GetBalancerAsync);
+        endpoints.MapGet("/routes/state", async (RouteTableHolder table, IClusterClient cluster) =>
+        {
+            var states = await Task.WhenAll(table.Current.Routes.OrderBy(r => r.Name, StringComparer.Ordinal)
+                .Select(r => cluster.GetGrain<IRouteGrain>(r.Name).GetState()));
+            return Results.Json(new { version = table.Current.Version, routes = states }, Json);
+        });
+        endpoints.MapGet("/dashboard/routes", () => Results.Content(RoutesPage.Html, "text/html; charset=utf-8"));
     }
 
     private static async Task PostConfigAsync(HttpContext context, ConfigApplier applier, IOptions<GatewayOptions> options)

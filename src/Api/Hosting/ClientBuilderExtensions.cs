@@ -18,6 +18,8 @@ public static class ClientBuilderExtensions
         client.UseRedisClustering(o => o.ConfigurationOptions = redis);
         // Learn about silos that joined or left sooner than the one-minute default.
         client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        // A call caught in a silo crash is retried by the proxy (ClusterCalls); don't let it hang for Orleans' 30 s default.
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(settings.CallTimeoutSeconds));
         client.AddDashboard();
         return client;
     }

@@ -42,7 +42,14 @@ public sealed class ProxyHandler(
     public async Task HandleAsync(HttpContext context)
     {
         var aborted = context.RequestAborted;
-        var route = routes.Current.Match(context.Request.Path.Value ?? "/");
+        var path = context.Request.Path.Value ?? "/";
+        var route = routes.Current.Match(path);
+        if (route is null && routes.Current.Version == 0)
+        {
+            // Just started and no config seen yet: fetch it now instead of answering 404 until the first poll.
+            await TryRefreshAsync(context.RequestAborted);
+            route = routes.Current.Match(path);
+        }
         if (route is null)
         {
             await OpenAIError.WriteAsync(context, 404, "no Route matched with those values", OpenAIError.NotFound);
@@ -68,6 +75,18 @@ public sealed class ProxyHandler(
             if (picked is null) return;
             var (current, target) = picked.Value;
             await ForwardAsync(context, current, target, document!.RootElement);
+        }
+    }
+
+    private async Task TryRefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await configSync.RefreshAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ClusterCalls.IsTransient(ex))
+        {
+            logger.LogWarning("Config refresh failed: {Error}", ex.Message);
         }
     }
 

@@ -16,6 +16,9 @@ public sealed class ConfigSync(
 {
     private readonly SemaphoreSlim _refreshing = new(1, 1);
 
+    /// <summary>Whether the last exchange with the config grain succeeded.</summary>
+    public bool Connected { get; private set; }
+
     private IConfigGrain ConfigGrain => cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey);
 
     /// <summary>Brings the table up to the cluster's version now.</summary>
@@ -24,7 +27,17 @@ public sealed class ConfigSync(
         await _refreshing.WaitAsync(cancellationToken);
         try
         {
-            var version = await ConfigGrain.GetVersion();
+            long version;
+            try
+            {
+                version = await ConfigGrain.GetVersion();
+                Connected = true;
+            }
+            catch
+            {
+                Connected = false;
+                throw;
+            }
             if (version == table.Current.Version) return;
             var config = await ConfigGrain.Get();
             table.Install(config);

@@ -22,6 +22,9 @@ public sealed class ClusterSettings
     public int ProbeTimeoutMs { get; set; } = 1000;
     public int MissedProbesLimit { get; set; } = 2;
 
+    /// <summary>How long one grain call may take before the caller gives up on it (and may retry it).</summary>
+    public int CallTimeoutSeconds { get; set; } = 5;
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 
     public IEnumerable<string> Validate()
@@ -33,6 +36,7 @@ public sealed class ClusterSettings
         if (SiloPort == GatewayPort) yield return "Cluster:SiloPort and Cluster:GatewayPort must differ";
         if (!IPAddress.TryParse(AdvertisedIp, out _)) yield return "Cluster:AdvertisedIp must be an IP address";
         if (ProbeTimeoutMs < 100) yield return "Cluster:ProbeTimeoutMs must be at least 100";
+        if (CallTimeoutSeconds < 1) yield return "Cluster:CallTimeoutSeconds must be at least 1";
         if (MissedProbesLimit < 1) yield return "Cluster:MissedProbesLimit must be at least 1";
     }
 

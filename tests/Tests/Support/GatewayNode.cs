@@ -17,22 +17,27 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     public ManagedProcess Process { get; }
+    public int ProxyPort => new Uri(ProxyUrl).Port;
+    public int AdminPort => new Uri(AdminUrl).Port;
     public string ProxyUrl { get; }
     public string AdminUrl { get; }
     public HttpClient Http { get; }
 
-    /// <summary>Starts an API node exactly as a user would, configured by command-line arguments.</summary>
-    public static async Task<GatewayNode> StartAsync(IEnumerable<string>? extraArgs = null, IDictionary<string, string>? environment = null, string name = "api")
+    /// <summary>Starts an embedded-mode API node exactly as a user would, configured by command-line arguments.</summary>
+    public static Task<GatewayNode> StartAsync(IEnumerable<string>? extraArgs = null, IDictionary<string, string>? environment = null, string name = "api") =>
+        StartAsync(FreePorts.Next(), FreePorts.Next(),
+            ["--Cluster:SiloPort", FreePorts.Next().ToString(), "--Cluster:GatewayPort", FreePorts.Next().ToString(), .. extraArgs ?? []],
+            environment, name);
+
+    /// <summary>Starts an API node on the given ports (a restarted node keeps its ports).</summary>
+    public static async Task<GatewayNode> StartAsync(int proxyPort, int adminPort, IEnumerable<string> extraArgs, IDictionary<string, string>? environment = null, string name = "api")
     {
-        int proxyPort = FreePorts.Next(), adminPort = FreePorts.Next();
         var args = new List<string>
         {
             "--urls", $"http://127.0.0.1:{proxyPort}",
             "--Admin:Urls", $"http://127.0.0.1:{adminPort}",
-            "--Cluster:SiloPort", FreePorts.Next().ToString(),
-            "--Cluster:GatewayPort", FreePorts.Next().ToString(),
         };
-        args.AddRange(extraArgs ?? []);
+        args.AddRange(extraArgs);
         var env = new Dictionary<string, string> { ["DECK_OPENAI_API_KEY"] = ApiKey };
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
         var node = new GatewayNode(ManagedProcess.Start(name, "Api", args, env), proxyPort, adminPort);

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Actors.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Actors.Tests.Cluster;
+
+public sealed class FairnessClusterFixture : IAsyncLifetime
+{
+    public LocalCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await LocalCluster.StartAsync(silos: 3, apis: 2);
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>Three silos and two API nodes, each its own process, on a real Redis: the rotation is exact cluster-wide.</summary>
+[Trait("Category", "Cluster")]
+public sealed class ClusterFairnessTests(FairnessClusterFixture fixture, ITestOutputHelper output) : IClassFixture<FairnessClusterFixture>
+{
+    private LocalCluster Cluster => fixture.Cluster;
+    private GatewayNode A => Cluster.Apis[0]!;
+    private GatewayNode B => Cluster.Apis[1]!;
+
+    private static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    private async Task<long> ApplySeedAsync(GatewayNode node, string? text = null)
+    {
+        using var response = await node.PostConfigAsync(text ?? Cluster.SeedConfig);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (long)(await Json(response))["version"]!;
+    }
+
+    private static async Task<TimeSpan> WaitForVersionAsync(GatewayNode node, long version)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var config = JsonNode.Parse(await node.Http.GetStringAsync(node.AdminUrl + "/config"))!;
+            if ((long)config["version"]! >= version) return watch.Elapsed;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"version {version} never reached {node.AdminUrl}");
+    }
+
+    [Fact]
+    public async Task A_config_posted_to_one_node_is_served_by_the_other()
+    {
+        var version = await ApplySeedAsync(A);
+
+        var seenAfter = await WaitForVersionAsync(B, version);
+
+        output.WriteLine($"node B saw config version {version} {seenAfter.TotalMilliseconds:F0} ms after node A applied it");
+        using var response = await B.ChatAsync("/route1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_hundred_concurrent_requests_over_two_nodes_split_exactly_100_100()
+    {
+        var version = await ApplySeedAsync(A, Cluster.SeedConfig.Replace("route1", "fair"));
+        await WaitForVersionAsync(B, version);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var response = await (i % 2 == 0 ? A : B).ChatAsync("/fair");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (string)(await Json(response))["model"]!;
+        }));
+
+        var split = responses.GroupBy(m => m).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine($"split over two API nodes: gpt-4.1 {split.GetValueOrDefault("gpt-4.1")}, gpt-5 {split.GetValueOrDefault("gpt-5")}");
+        Assert.Equal(100, split["gpt-4.1"]);
+        Assert.Equal(100, split["gpt-5"]);
+
+        var state = await Json(await B.Http.GetAsync(B.AdminUrl + "/routes/fair/balancer"));
+        Assert.Equal(200, (long)state["cursor"]!);
+        Assert.Equal([100L, 100L], state["targets"]!.AsArray().Select(t => (long)t!["picks"]!));
+        Assert.InRange(Cluster.SiloIndexOf((string)state["silo"]!), 0, 2);
+    }
+}

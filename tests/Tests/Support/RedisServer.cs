@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace Actors.Tests.Support;
+
+/// <summary>A real redis-server on a free loopback port, in a temporary folder, stopped by Dispose.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private RedisServer(Process process, int port, string directory)
+    {
+        _process = process;
+        Port = port;
+        _directory = directory;
+    }
+
+    public int Port { get; }
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var port = FreePorts.Next();
+        var directory = Directory.CreateTempSubdirectory("actors-redis-").FullName;
+        var info = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        foreach (var arg in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory })
+            info.ArgumentList.Add(arg);
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("redis-server is not installed (bash .ci/run installs it: apt-get install redis-server)", ex);
+        }
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new RedisServer(process, port, directory);
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", port);
+                return server;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException("redis-server did not start");
+    }
+
+    /// <summary>Every key and value in the server, for tests that search it (e.g. for leaked secrets).</summary>
+    public async Task<string> DumpAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        var server = redis.GetServer(ConnectionString);
+        var db = redis.GetDatabase();
+        var text = new System.Text.StringBuilder();
+        await foreach (var key in server.KeysAsync(pattern: "*"))
+        {
+            text.AppendLine(key.ToString());
+            switch (await db.KeyTypeAsync(key))
+            {
+                case RedisType.String: text.AppendLine(await db.StringGetAsync(key)); break;
+                case RedisType.Hash:
+                    foreach (var entry in await db.HashGetAllAsync(key)) text.AppendLine($"{entry.Name}={entry.Value}");
+                    break;
+            }
+        }
+        return text.ToString();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill();
+            _process.WaitForExit(5000);
+        }
+        finally
+        {
+            _process.Dispose();
+            try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        }
+        return ValueTask.CompletedTask;
+    }
+}
