@@ -12,7 +12,7 @@ public interface IConfigGrain : IGrainWithIntegerKey
     /// <summary>Replaces the whole configuration; returns it as stored, with its new version. It must be validated already.</summary>
     Task<GatewayConfig> Apply(GatewayConfig config);
 
-    [AlwaysInterleave]
+    [AlwaysInterleave, ResponseTimeout("00:00:01.5")]
     Task<long> GetVersion();
 
     [AlwaysInterleave]

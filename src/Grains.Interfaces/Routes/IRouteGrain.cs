@@ -15,6 +15,11 @@ public interface IRouteGrain : IGrainWithStringKey
     Task Remove();
 
     /// <summary>Chooses the target for one request.</summary>
+    /// <remarks>
+    /// A pick takes microseconds. A call caught in a silo crash would otherwise wait for the default response
+    /// timeout; a short one lets the API node retry on the grain's new activation sooner.
+    /// </remarks>
+    [ResponseTimeout("00:00:01.5")]
     Task<TargetPick> Pick();
 
     /// <summary>Outcome of a forwarded request; fire-and-forget so the API never waits on bookkeeping.</summary>
