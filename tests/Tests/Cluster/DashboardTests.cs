@@ -62,10 +62,10 @@ public sealed partial class DashboardTests(FairnessClusterFixture fixture, ITest
         Assert.Equal(["gpt-4.1", "gpt-5"], state["Targets"]!.AsArray().Select(t => (string)t!["Model"]!));
         Assert.DoesNotContain(GatewayNode.ApiKey, raw);
 
-        // The dashboard's own page, rendered: the overview lists silos and the grain methods it profiled.
+        // The dashboard's own page, rendered: the overview with its silo and activation counts.
         var dom = await HeadlessChromium.DumpDomAsync(node.AdminUrl + "/dashboard/", 5000);
         Assert.Contains("Active Silos", dom);
-        Assert.Contains("RouteGrain", dom);
+        Assert.Contains("Total Activations", dom);
         var screenshots = Path.Combine(SeedFiles.RepositoryRoot, "TestResults", "screenshots");
         Directory.CreateDirectory(screenshots);
         await HeadlessChromium.ScreenshotAsync(node.AdminUrl + "/dashboard/", Path.Combine(screenshots, "orleans-dashboard.png"), 5000);
