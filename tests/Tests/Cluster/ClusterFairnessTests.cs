@@ -16,8 +16,8 @@ public sealed class FairnessClusterFixture : IAsyncLifetime
 }
 
 /// <summary>Three silos and two API nodes, each its own process, on a real Redis: the rotation is exact cluster-wide.</summary>
-[Trait("Category", "Cluster")]
-public sealed class ClusterFairnessTests(FairnessClusterFixture fixture, ITestOutputHelper output) : IClassFixture<FairnessClusterFixture>
+[Trait("Category", "Cluster"), Collection(ProcessCollection.Name)]
+public sealed class ClusterFairnessTests(FairnessClusterFixture fixture, ITestOutputHelper output)
 {
     private LocalCluster Cluster => fixture.Cluster;
     private GatewayNode A => Cluster.Apis[0]!;

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Actors.Tests.Cluster;
 
 /// <summary>Every silo and API node stops (Redis stays) and starts again on the same ports.</summary>
-[Trait("Category", "Cluster")]
+[Trait("Category", "Cluster"), Collection(ProcessCollection.Name)]
 public sealed class ClusterRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private LocalCluster _cluster = null!;

@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace Actors.Tests.Cluster;
 
 /// <summary>The Orleans Dashboard and our routes page, hosted by an API node of a real cluster, seen in a browser.</summary>
-[Trait("Category", "Cluster")]
-public sealed partial class DashboardTests(FairnessClusterFixture fixture, ITestOutputHelper output) : IClassFixture<FairnessClusterFixture>
+[Trait("Category", "Cluster"), Collection(ProcessCollection.Name)]
+public sealed partial class DashboardTests(FairnessClusterFixture fixture, ITestOutputHelper output)
 {
     private LocalCluster Cluster => fixture.Cluster;
 

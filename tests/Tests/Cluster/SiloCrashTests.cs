@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Actors.Tests.Cluster;
 
 /// <summary>kill -9 of the silo hosting the route grain while both API nodes carry traffic.</summary>
-[Trait("Category", "Cluster")]
+[Trait("Category", "Cluster"), Collection(ProcessCollection.Name)]
 public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private LocalCluster _cluster = null!;

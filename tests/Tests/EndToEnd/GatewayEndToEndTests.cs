@@ -10,6 +10,7 @@ namespace Actors.Tests.EndToEnd;
 /// The acceptance path: the API as a real process (embedded cluster) started with command-line arguments, two real
 /// fake-OpenAI servers on loopback, and the seed decK file with an upstream_url per target.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private FakeOpenAIServer _gpt41 = null!;

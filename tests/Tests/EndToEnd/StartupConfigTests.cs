@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace Actors.Tests.EndToEnd;
 
+[Collection(ProcessCollection.Name)]
 public sealed class StartupConfigTests(ITestOutputHelper output)
 {
     [Fact]
