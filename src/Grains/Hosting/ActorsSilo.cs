@@ -29,8 +29,9 @@ public static class ActorsSilo
             var redis = RedisOptions(settings);
             silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
             silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = redis);
-            silo.ConfigureEndpoints(System.Net.IPAddress.Parse(settings.AdvertisedIp), settings.SiloPort, settings.GatewayPort,
-                listenOnAnyHostAddress: settings.AdvertisedIp != "127.0.0.1");
+            var advertised = settings.ResolveAdvertisedAddress();
+            silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort,
+                listenOnAnyHostAddress: !System.Net.IPAddress.IsLoopback(advertised));
         }
         else
         {

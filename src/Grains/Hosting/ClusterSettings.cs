@@ -13,7 +13,10 @@ public sealed class ClusterSettings
     public string ServiceId { get; set; } = "actors";
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
-    /// <summary>The address other silos and clients reach this silo on.</summary>
+    /// <summary>
+    /// The address other silos and clients reach this silo on: an IP, or a host name resolved at start (in
+    /// containers, the service's own name).
+    /// </summary>
     public string AdvertisedIp { get; set; } = "127.0.0.1";
     /// <summary>
     /// Failure detection: a silo that misses <see cref="MissedProbesLimit"/> probes of this many milliseconds is
@@ -34,10 +37,19 @@ public sealed class ClusterSettings
         if (SiloPort is < 1 or > 65535) yield return "Cluster:SiloPort must be a port number (1-65535)";
         if (GatewayPort is < 1 or > 65535) yield return "Cluster:GatewayPort must be a port number (1-65535)";
         if (SiloPort == GatewayPort) yield return "Cluster:SiloPort and Cluster:GatewayPort must differ";
-        if (!IPAddress.TryParse(AdvertisedIp, out _)) yield return "Cluster:AdvertisedIp must be an IP address";
+        if (string.IsNullOrWhiteSpace(AdvertisedIp)) yield return "Cluster:AdvertisedIp must not be empty";
         if (ProbeTimeoutMs < 100) yield return "Cluster:ProbeTimeoutMs must be at least 100";
         if (CallTimeoutSeconds < 1) yield return "Cluster:CallTimeoutSeconds must be at least 1";
         if (MissedProbesLimit < 1) yield return "Cluster:MissedProbesLimit must be at least 1";
+    }
+
+    public IPAddress ResolveAdvertisedAddress()
+    {
+        if (IPAddress.TryParse(AdvertisedIp, out var ip)) return ip;
+        var addresses = Dns.GetHostAddresses(AdvertisedIp);
+        return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"Cluster:AdvertisedIp '{AdvertisedIp}' does not resolve to an address");
     }
 
     public void ThrowIfInvalid()
