@@ -35,6 +35,7 @@ builder.Services.AddSingleton<ConfigApplier>();
 builder.Services.AddSingleton<ConfigSync>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
+builder.Services.AddSingleton<UpstreamForwarder>();
 builder.Services.AddSingleton<ProxyHandler>();
 
 var app = builder.Build();

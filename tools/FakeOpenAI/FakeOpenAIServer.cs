@@ -23,6 +23,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public FakeBehavior Behavior { get; }
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public int RequestCount => Requests.Count;
+
+    /// <summary>Requests whose caller went away before the answer was sent.</summary>
+    public int CancelledCount => _cancelled;
+    private int _cancelled;
     public string BaseUrl => App.Urls.First();
     public string ChatUrl => BaseUrl + "/v1/chat/completions";
 
@@ -76,7 +80,18 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
         }
         var behavior = Behavior;
-        if (behavior.DelayMs > 0) await Task.Delay(behavior.DelayMs, context.RequestAborted);
+        if (behavior.DelayMs > 0)
+        {
+            try
+            {
+                await Task.Delay(behavior.DelayMs, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref _cancelled);
+                return;
+            }
+        }
         if (behavior.Drop)
         {
             context.Abort();
@@ -89,19 +104,25 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
 
-        JsonNode? request;
-        try { request = JsonNode.Parse(body); }
+        JsonObject? request;
+        try { request = JsonNode.Parse(body) as JsonObject; }
         catch (JsonException) { request = null; }
-        var model = request?["model"]?.GetValue<string>() ?? "unknown";
+        if (request is null)
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "the body is not a JSON object", type = "invalid_request_error" } });
+            return;
+        }
+        var model = request["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : "unknown";
         var promptTokens = Math.Max(1, body.Length / 4);
         var id = $"chatcmpl-fake-{Interlocked.Increment(ref _counter)}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var content = $"Fake answer from {model}.";
         var completionTokens = content.Split(' ').Length;
 
-        if (request?["stream"]?.GetValueKind() == JsonValueKind.True)
+        if (request["stream"]?.GetValueKind() == JsonValueKind.True)
         {
-            var includeUsage = request["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
+            var includeUsage = request["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"]?.GetValueKind() == JsonValueKind.True;
             await StreamAsync(context, id, created, model, content, includeUsage, promptTokens, completionTokens);
             return;
         }

@@ -206,6 +206,7 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
         if (list is not null)
         {
             if (list.Items.Count == 0) Problem($"{path}.targets", "must list at least one target");
+            if (list.Items.Count > RouteLimits.MaxTargets) Problem($"{path}.targets", $"may list at most {RouteLimits.MaxTargets} targets");
             for (var i = 0; i < list.Items.Count; i++)
             {
                 var target = ReadTarget(list.Items[i], $"{path}.targets[{i}]");
@@ -234,7 +235,26 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
             ConnectTimeoutMs = ReadInt(map, "connect_timeout", $"{path}.connect_timeout", 1, int.MaxValue - 1) ?? spec.ConnectTimeoutMs,
             ReadTimeoutMs = ReadInt(map, "read_timeout", $"{path}.read_timeout", 1, int.MaxValue - 1) ?? spec.ReadTimeoutMs,
             WriteTimeoutMs = ReadInt(map, "write_timeout", $"{path}.write_timeout", 1, int.MaxValue - 1) ?? spec.WriteTimeoutMs,
+            MaxFails = ReadInt(map, "max_fails", $"{path}.max_fails", 0, 1000) ?? spec.MaxFails,
+            FailTimeoutMs = ReadInt(map, "fail_timeout", $"{path}.fail_timeout", 1, int.MaxValue - 1) ?? spec.FailTimeoutMs,
+            FailoverCriteria = ReadCriteria(map, $"{path}.failover_criteria") ?? spec.FailoverCriteria,
         };
+    }
+
+    private IReadOnlyList<string>? ReadCriteria(ConfigMap balancer, string path)
+    {
+        var list = ReadList(balancer, "failover_criteria", path, required: false);
+        if (list is null) return null;
+        var criteria = new List<string>();
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var value = ScalarString(list.Items[i], $"{path}[{i}]");
+            if (value is null) continue;
+            if (!FailoverCriterion.Supported.Contains(value))
+                Problem($"{path}[{i}]", $"'{value}' is not a failover criterion; supported: {string.Join(", ", FailoverCriterion.Supported)}");
+            else criteria.Add(value);
+        }
+        return criteria;
     }
 
     private TargetSpec? ReadTarget(ConfigNode node, string path)

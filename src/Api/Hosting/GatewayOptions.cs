@@ -20,8 +20,15 @@ public sealed class GatewayOptions
     /// <summary>How long a proxied request keeps retrying a grain call while the cluster recovers from a silo loss.</summary>
     public TimeSpan ClusterCallDeadline { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Longest time from a request's arrival to its response's first byte, across every failover attempt. Each
+    /// attempt also has the route's own connect and read timeouts.
+    /// </summary>
+    public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromMinutes(2);
+
     public IEnumerable<string> Validate()
     {
+        if (RequestDeadline <= TimeSpan.Zero) yield return "Gateway:RequestDeadline must be positive";
         if (ConfigPollInterval <= TimeSpan.Zero) yield return "Gateway:ConfigPollInterval must be positive";
         if (MaxRequestBodyBytes < 1024) yield return "Gateway:MaxRequestBodyBytes must be at least 1024";
         if (MaxConfigBytes < 1024) yield return "Gateway:MaxConfigBytes must be at least 1024";

@@ -1,47 +1,27 @@
 using System.Buffers;
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Actors.Api.Hosting;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Routes;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// The proxy pipeline, one named step each: match the route, read the request, pick a target (one grain call),
-/// normalize the request for it, forward, copy the response back unchanged, and report the outcome to the grain.
+/// The proxy pipeline, one named step each: match the route, read and check the request, pick a target (one grain
+/// call), normalize the request for it, forward, and report the outcome to the grain. A failure the route fails
+/// over on moves the request to the next target the grain picks, up to <c>balancer.retries</c> times.
 /// </summary>
 public sealed class ProxyHandler(
     RouteTableHolder routes,
     ConfigSync configSync,
     IClusterClient cluster,
-    UpstreamClients upstreams,
+    UpstreamForwarder forwarder,
     IOptions<GatewayOptions> options,
     ILogger<ProxyHandler> logger)
 {
-    private static readonly HashSet<string> RequestHeadersNotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        // hop-by-hop and framing
-        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Host",
-        "Content-Length", "Content-Type", "Expect",
-        // the client's credentials are for this gateway, never for the provider
-        "Authorization", "Proxy-Authorization", "Cookie", "api-key", "x-api-key",
-        // the response is passed through byte for byte; ask for it uncompressed so its usage can be read
-        "Accept-Encoding",
-    };
-
-    private static readonly HashSet<string> ResponseHeadersNotCopied = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection",
-        "Content-Length", "Set-Cookie",
-    };
-
     public async Task HandleAsync(HttpContext context)
     {
-        var aborted = context.RequestAborted;
         var path = context.Request.Path.Value ?? "/";
         var route = routes.Current.Match(path);
         if (route is null && routes.Current.Version == 0)
@@ -71,10 +51,87 @@ public sealed class ProxyHandler(
         }
         using (document)
         {
-            var picked = await PickAsync(context, route);
-            if (picked is null) return;
-            var (current, target) = picked.Value;
-            await ForwardAsync(context, current, target, document!.RootElement);
+            await ForwardWithFailoverAsync(context, route, document!.RootElement);
+        }
+    }
+
+    private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, JsonElement request)
+    {
+        var deadline = DateTime.UtcNow + options.Value.RequestDeadline;
+        ulong excluded = 0;
+        AttemptResult? last = null;
+        for (var attempt = 0; attempt <= route.Spec.Balancer.Retries; attempt++)
+        {
+            var picked = await PickAsync(context, route, excluded);
+            if (picked.Response is not null)
+            {
+                // No target left to try: report the last failure if there was one, else why there was none.
+                if (last is null || picked.Route is null) await picked.Response(context);
+                else await WriteFailureAsync(context, route, last);
+                return;
+            }
+            (route, var target) = (picked.Route!, picked.Target!);
+            if (target.Problem is not null)
+            {
+                logger.LogError("Route {Route} target {Target}: {Problem}", route.Name, target, target.Problem);
+                await OpenAIError.WriteAsync(context, 503, $"target {target.Index} of route '{route.Name}' is misconfigured on this gateway node: {target.Problem}", OpenAIError.Unavailable);
+                return;
+            }
+
+            var rewritten = new ArrayBufferWriter<byte>(4096);
+            ChatRequestRewriter.Write(request, target, rewritten);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt);
+            Report(route, target, started, result);
+
+            if (result.Delivered || context.RequestAborted.IsCancellationRequested) return;
+            last = result;
+            excluded |= 1UL << target.Index;
+            if (DateTime.UtcNow >= deadline) break;
+            logger.LogInformation("Route {Route}: target {Target} failed ({Failure} {Status}); failing over", route.Name, target, result.Failure, result.Status);
+        }
+        await WriteFailureAsync(context, route, last!);
+    }
+
+    /// <summary>
+    /// Every attempt failed: the last provider error as the provider sent it when it is OpenAI-shaped JSON, else an
+    /// OpenAI-shaped error with its status; 502 when no provider could be reached, 504 when they timed out.
+    /// </summary>
+    private static async Task WriteFailureAsync(HttpContext context, ResolvedRoute route, AttemptResult last)
+    {
+        context.Response.Headers["X-Actors-Route"] = route.Name;
+        switch (last.Failure)
+        {
+            case FailureKind.Status when IsOpenAIError(last.FailureBody):
+                context.Response.StatusCode = last.Status;
+                context.Response.ContentType = last.FailureContentType ?? "application/json";
+                context.Response.ContentLength = last.FailureBody!.Length;
+                await context.Response.Body.WriteAsync(last.FailureBody, context.RequestAborted);
+                return;
+            case FailureKind.Status:
+                await OpenAIError.WriteAsync(context, last.Status, $"the provider answered HTTP {last.Status} on every attempt", OpenAIError.Upstream);
+                return;
+            case FailureKind.Timeout:
+                await OpenAIError.WriteAsync(context, 504, $"the providers of route '{route.Name}' did not answer within the timeout", OpenAIError.Timeout);
+                return;
+            default:
+                await OpenAIError.WriteAsync(context, 502, $"the providers of route '{route.Name}' could not be reached", OpenAIError.Upstream);
+                return;
+        }
+    }
+
+    private static bool IsOpenAIError(byte[]? body)
+    {
+        if (body is null || body.Length == 0) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 
@@ -90,7 +147,7 @@ public sealed class ProxyHandler(
         }
     }
 
-    /// <summary>Reads the whole body up to the limit; writes 413 and returns null when it is larger.</summary>
+    /// <summary>Step 2: reads the whole body up to the limit; writes 413 and returns null when it is larger.</summary>
     private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context)
     {
         var limit = options.Value.MaxRequestBodyBytes;
@@ -121,8 +178,11 @@ public sealed class ProxyHandler(
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
+    /// <summary>A picked target, or the response to send when there is none.</summary>
+    private readonly record struct Picked(ResolvedRoute? Route, ResolvedTarget? Target, Func<HttpContext, Task>? Response);
+
     /// <summary>Step 3: one grain call. The grain's target list and this node's must agree (same revision).</summary>
-    private async Task<(ResolvedRoute Route, ResolvedTarget Target)?> PickAsync(HttpContext context, ResolvedRoute route)
+    private async Task<Picked> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
     {
         var grain = cluster.GetGrain<IRouteGrain>(route.Name);
         var deadline = options.Value.ClusterCallDeadline;
@@ -131,158 +191,41 @@ public sealed class ProxyHandler(
             TargetPick pick;
             try
             {
-                pick = await ClusterCalls.WithRetryAsync(grain.Pick, deadline, context.RequestAborted);
+                pick = await ClusterCalls.WithRetryAsync(() => grain.Pick(excluded), deadline, context.RequestAborted);
             }
             catch (Exception ex) when (ClusterCalls.IsTransient(ex))
             {
                 logger.LogWarning("Route {Route}: the cluster did not answer within {Deadline}: {Error}", route.Name, deadline, ex.Message);
-                await OpenAIError.WriteAsync(context, 503, "the gateway cluster is unavailable; try again", OpenAIError.Unavailable);
-                return null;
+                return Fail(503, "the gateway cluster is unavailable; try again", OpenAIError.Unavailable);
             }
 
             if (pick.Status == PickStatus.Picked && pick.Revision == route.Spec.Revision && pick.TargetIndex < route.Targets.Count)
-                return (route, route.Targets[pick.TargetIndex]);
+                return new Picked(route, route.Targets[pick.TargetIndex], null);
             if (pick.Status == PickStatus.NoTarget)
             {
-                await OpenAIError.WriteAsync(context, 503, $"route '{route.Name}' has no available target", OpenAIError.Unavailable);
-                return null;
+                var message = excluded == 0
+                    ? $"route '{route.Name}' has no available target: every target's circuit is open"
+                    : $"route '{route.Name}' has no other available target";
+                return new Picked(route, null, c => OpenAIError.WriteAsync(c, 503, message, OpenAIError.Unavailable));
             }
-            if (attempt > 0)
-            {
-                await OpenAIError.WriteAsync(context, 503, $"route '{route.Name}' is being reconfigured; try again", OpenAIError.Unavailable);
-                return null;
-            }
+            if (attempt > 0) return Fail(503, $"route '{route.Name}' is being reconfigured; try again", OpenAIError.Unavailable);
+
             // This node or the grain is behind the other: catch up with the cluster's config and try once more.
             await configSync.RefreshAsync(context.RequestAborted);
             var refreshed = routes.Current.Find(route.Name);
-            if (refreshed is null)
-            {
-                await OpenAIError.WriteAsync(context, 404, "no Route matched with those values", OpenAIError.NotFound);
-                return null;
-            }
+            if (refreshed is null) return Fail(404, "no Route matched with those values", OpenAIError.NotFound);
             route = refreshed;
         }
-    }
 
-    /// <summary>Steps 4 to 6: rewrite, forward, copy the response, report.</summary>
-    private async Task ForwardAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target, JsonElement request)
-    {
-        if (target.Problem is not null)
-        {
-            logger.LogError("Route {Route} target {Target}: {Problem}", route.Name, target, target.Problem);
-            await OpenAIError.WriteAsync(context, 503, $"target {target.Index} of route '{route.Name}' is misconfigured on this gateway node: {target.Problem}", OpenAIError.Unavailable);
-            return;
-        }
-
-        var balancer = route.Spec.Balancer;
-        var started = Stopwatch.GetTimestamp();
-        var rewritten = new ArrayBufferWriter<byte>(4096);
-        ChatRequestRewriter.Write(request, target, rewritten);
-
-        using var upstreamRequest = new HttpRequestMessage(HttpMethod.Post, target.Upstream) { Content = new ReadOnlyMemoryContent(rewritten.WrittenMemory) };
-        upstreamRequest.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        foreach (var (name, values) in context.Request.Headers)
-        {
-            if (RequestHeadersNotForwarded.Contains(name) || string.Equals(name, target.AuthHeaderName, StringComparison.OrdinalIgnoreCase)) continue;
-            upstreamRequest.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
-        }
-        if (target.AuthHeaderName is not null) upstreamRequest.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromMilliseconds(balancer.ConnectTimeoutMs + (double)balancer.ReadTimeoutMs));
-        var client = upstreams.For(target.Upstream!, balancer.ConnectTimeoutMs);
-        HttpResponseMessage response;
-        try
-        {
-            response = await client.SendAsync(upstreamRequest, timeout.Token);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return; // the client left; nothing to answer
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
-        {
-            var timedOut = ex is OperationCanceledException || ex.InnerException is TimeoutException;
-            Report(route, target, started, timedOut ? 504 : 502, success: false, 0, 0);
-            logger.LogWarning("Route {Route} target {Target}: upstream {Failure}", route.Name, target, timedOut ? "timed out" : "unreachable");
-            await OpenAIError.WriteAsync(context, timedOut ? 504 : 502,
-                timedOut ? $"the provider did not answer within the timeout ({target.Spec.QualifiedModel})" : $"the provider could not be reached ({target.Spec.QualifiedModel})",
-                timedOut ? OpenAIError.Timeout : OpenAIError.Upstream);
-            return;
-        }
-
-        using (response)
-        {
-            var status = (int)response.StatusCode;
-            context.Response.StatusCode = status;
-            CopyResponseHeaders(response, context.Response);
-            if (route.Spec.ModelNameHeader) context.Response.Headers["X-Kong-LLM-Model"] = target.Spec.QualifiedModel;
-            context.Response.Headers["X-Actors-Target"] = target.IndexHeader;
-            var success = status < 500 && status != 429;
-            try
-            {
-                if (IsEventStream(response))
-                {
-                    await StreamAsync(response, context, timeout.Token);
-                    Report(route, target, started, status, success, 0, 0);
-                }
-                else
-                {
-                    var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-                    UsageReader.TryRead(bytes, out var prompt, out var completion);
-                    context.Response.ContentLength = bytes.Length;
-                    await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-                    Report(route, target, started, status, success, prompt, completion);
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
-            {
-                // Bytes may already be on their way to the client: end the response, don't disguise the cut.
-                Report(route, target, started, 502, success: false, 0, 0);
-                logger.LogWarning("Route {Route} target {Target}: response cut ({Error})", route.Name, target, ex.GetType().Name);
-                context.Abort();
-            }
-        }
-    }
-
-    private static bool IsEventStream(HttpResponseMessage response) =>
-        response.Content.Headers.ContentType?.MediaType == "text/event-stream";
-
-    /// <summary>Server-sent events are passed on as they arrive: each read is flushed to the client at once.</summary>
-    private static async Task StreamAsync(HttpResponseMessage response, HttpContext context, CancellationToken cancellationToken)
-    {
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await context.Response.StartAsync(cancellationToken);
-        await using var upstream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await upstream.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                await context.Response.Body.FlushAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static void CopyResponseHeaders(HttpResponseMessage from, HttpResponse to)
-    {
-        foreach (var (name, values) in from.Headers)
-            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
-        foreach (var (name, values) in from.Content.Headers)
-            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
+        static Picked Fail(int status, string message, string type) =>
+            new(null, null, c => OpenAIError.WriteAsync(c, status, message, type));
     }
 
     /// <summary>Step 6: tell the route grain how it went. One-way: the client never waits for bookkeeping.</summary>
-    private void Report(ResolvedRoute route, ResolvedTarget target, long started, int status, bool success, long prompt, long completion)
+    private void Report(ResolvedRoute route, ResolvedTarget target, long started, AttemptResult result)
     {
-        var outcome = new TargetOutcome(route.Spec.Revision, target.Index, success, status,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, prompt, completion);
+        var outcome = new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy, result.Status,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.PromptTokens, result.CompletionTokens);
         try
         {
             _ = cluster.GetGrain<IRouteGrain>(route.Name).Report(outcome);

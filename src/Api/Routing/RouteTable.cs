@@ -5,9 +5,14 @@ namespace Actors.Api.Routing;
 
 public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> targets)
 {
+    private readonly HashSet<string> _failoverCriteria = new(spec.Balancer.FailoverCriteria, StringComparer.Ordinal);
+
     public RouteSpec Spec { get; } = spec;
     public string Name => Spec.Name;
     public IReadOnlyList<ResolvedTarget> Targets { get; } = targets;
+
+    /// <summary>Whether a failure of this kind (<c>error</c>, <c>timeout</c>, <c>http_503</c>...) moves the request to another target.</summary>
+    public bool FailsOverOn(string criterion) => _failoverCriteria.Contains(criterion);
 }
 
 /// <summary>

@@ -51,6 +51,33 @@ public sealed record BalancerSpec
     [Id(2)] public int ConnectTimeoutMs { get; init; } = DefaultTimeoutMs;
     [Id(3)] public int ReadTimeoutMs { get; init; } = DefaultTimeoutMs;
     [Id(4)] public int WriteTimeoutMs { get; init; } = DefaultTimeoutMs;
+    /// <summary>Consecutive failures after which a target's circuit opens; 0 turns the breaker off.</summary>
+    [Id(5)] public int MaxFails { get; init; } = 3;
+    /// <summary>How long an open circuit skips the target before one probe request may try it (ms).</summary>
+    [Id(6)] public int FailTimeoutMs { get; init; } = 10_000;
+    /// <summary>Which failures move a request on to another target (Kong's <c>failover_criteria</c> names).</summary>
+    [Id(7)] public IReadOnlyList<string> FailoverCriteria { get; init; } = FailoverCriterion.Defaults;
+}
+
+/// <summary>Kong's <c>balancer.failover_criteria</c> values that this gateway acts on.</summary>
+public static class FailoverCriterion
+{
+    public const string Error = "error";
+    public const string Timeout = "timeout";
+
+    /// <summary>Connection failures, timeouts, rate limiting and server errors: all safe to try elsewhere.</summary>
+    public static readonly IReadOnlyList<string> Defaults = [Error, Timeout, "http_429", "http_500", "http_502", "http_503", "http_504"];
+
+    public static readonly IReadOnlyList<string> Supported =
+        [Error, Timeout, "invalid_header", "http_403", "http_404", "http_429", "http_500", "http_502", "http_503", "http_504", "non_idempotent"];
+
+    public static string ForStatus(int status) => "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public static class RouteLimits
+{
+    /// <summary>Targets per route; failover excludes tried targets with a 64-bit mask.</summary>
+    public const int MaxTargets = 64;
 }
 
 public static class BalancerAlgorithms

@@ -14,13 +14,16 @@ public interface IRouteGrain : IGrainWithStringKey
     /// <summary>Forgets the route (it was removed from the config).</summary>
     Task Remove();
 
-    /// <summary>Chooses the target for one request.</summary>
+    /// <summary>
+    /// Chooses the target for one request among those whose circuit lets traffic through, leaving out the targets
+    /// in <paramref name="excluded"/> (bit i set: target i already failed for this request).
+    /// </summary>
     /// <remarks>
     /// A pick takes microseconds. A call caught in a silo crash would otherwise wait for the default response
     /// timeout; a short one lets the API node retry on the grain's new activation sooner.
     /// </remarks>
     [ResponseTimeout("00:00:01.5")]
-    Task<TargetPick> Pick();
+    Task<TargetPick> Pick(ulong excluded);
 
     /// <summary>Outcome of a forwarded request; fire-and-forget so the API never waits on bookkeeping.</summary>
     [OneWay]

@@ -55,4 +55,9 @@ public sealed record TargetState
     [Id(10)] public long TotalTokens { get; init; }
     [Id(11)] public double AverageLatencyMs { get; init; }
     [Id(12)] public string? Description { get; init; }
+    /// <summary>"closed", "open" or "half-open".</summary>
+    [Id(13)] public string Circuit { get; init; } = "closed";
+    [Id(14)] public int ConsecutiveFailures { get; init; }
+    /// <summary>When an open circuit lets one probe through.</summary>
+    [Id(15)] public DateTimeOffset? RetryAt { get; init; }
 }

@@ -1,3 +1,4 @@
+using Actors.Grains.Health;
 using Actors.Grains.Hosting;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
@@ -14,6 +15,7 @@ public sealed class RouteGrain(
     ILogger<RouteGrain> logger) : Grain, IRouteGrain
 {
     private IBalancer? _balancer;
+    private CircuitBreaker? _breaker;
     private bool[] _eligible = [];
     private bool _dirty;
 
@@ -52,17 +54,22 @@ public sealed class RouteGrain(
     public async Task Remove()
     {
         _balancer = null;
+        _breaker = null;
         _eligible = [];
         _dirty = false;
         await state.ClearStateAsync();
         DeactivateOnIdle();
     }
 
-    public Task<TargetPick> Pick()
+    public Task<TargetPick> Pick(ulong excluded)
     {
-        if (_balancer is null || Spec is null) return Task.FromResult(new TargetPick(PickStatus.NotConfigured, -1, ""));
+        if (_balancer is null || _breaker is null || Spec is null) return Task.FromResult(new TargetPick(PickStatus.NotConfigured, -1, ""));
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < _eligible.Length; i++)
+            _eligible[i] = (excluded & (1UL << i)) == 0 && _breaker.IsEligible(i, now);
         var index = _balancer.Pick(_eligible);
         if (index < 0) return Task.FromResult(new TargetPick(PickStatus.NoTarget, -1, Spec.Revision));
+        _breaker.OnPicked(index, now);
         state.State.Counters[index].Picks++;
         _dirty = true;
         return Task.FromResult(new TargetPick(PickStatus.Picked, index, Spec.Revision));
@@ -73,6 +80,7 @@ public sealed class RouteGrain(
         // A report for an older target list would credit the wrong target: drop it.
         if (Spec is null || outcome.Revision != Spec.Revision) return Task.CompletedTask;
         if ((uint)outcome.TargetIndex >= (uint)state.State.Counters.Length) return Task.CompletedTask;
+        _breaker?.OnOutcome(outcome.TargetIndex, outcome.Success, DateTimeOffset.UtcNow);
         var counters = state.State.Counters[outcome.TargetIndex];
         if (outcome.Success) counters.Successes++;
         else counters.Failures++;
@@ -90,7 +98,8 @@ public sealed class RouteGrain(
     public Task<RouteBalancerState> GetState()
     {
         var spec = Spec;
-        var targets = spec is null
+        var now = DateTimeOffset.UtcNow;
+        var targets = spec is null || _breaker is null
             ? []
             : spec.Targets.Select((t, i) =>
             {
@@ -102,7 +111,10 @@ public sealed class RouteGrain(
                     Model = t.ModelName,
                     Weight = t.Weight,
                     Description = t.Description,
-                    Healthy = _eligible[i],
+                    Healthy = _breaker.State(i, now) == CircuitState.Closed,
+                    Circuit = _breaker.State(i, now) switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" },
+                    ConsecutiveFailures = _breaker.ConsecutiveFailures(i),
+                    RetryAt = _breaker.RetryAt(i, now),
                     Picks = c.Picks,
                     Successes = c.Successes,
                     Failures = c.Failures,
@@ -127,8 +139,8 @@ public sealed class RouteGrain(
     private void StartBalancer(RouteSpec spec)
     {
         _balancer = BalancerFactory.Create(spec);
+        _breaker = new CircuitBreaker(spec.Targets.Count, spec.Balancer.MaxFails, TimeSpan.FromMilliseconds(spec.Balancer.FailTimeoutMs));
         _eligible = new bool[spec.Targets.Count];
-        Array.Fill(_eligible, true);
         if (state.State.Counters.Length != spec.Targets.Count)
             state.State.Counters = spec.Targets.Select(_ => new TargetCounters()).ToArray();
     }

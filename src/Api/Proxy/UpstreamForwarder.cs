@@ -1,0 +1,222 @@
+using System.Buffers;
+using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Configuration;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Actors.Api.Proxy;
+
+/// <summary>
+/// Steps 4 and 5 for one target: send the rewritten request, then either pass the response to the client
+/// unchanged or, when it is a failure the route fails over on, hold it back so another target can be tried.
+/// Nothing is held back once a byte has reached the client.
+/// </summary>
+public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<UpstreamForwarder> logger)
+{
+    /// <summary>Largest error body kept from a failed attempt (to return it if every attempt fails).</summary>
+    private const int MaxFailureBody = 64 * 1024;
+    private const int MaxBufferedResponse = 64 * 1024 * 1024;
+
+    private static readonly HashSet<string> RequestHeadersNotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // hop-by-hop and framing
+        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection", "Host",
+        "Content-Length", "Content-Type", "Expect",
+        // the client's credentials are for this gateway, never for the provider
+        "Authorization", "Proxy-Authorization", "Cookie", "api-key", "x-api-key",
+        // the response is passed through byte for byte; ask for it uncompressed so its usage can be read
+        "Accept-Encoding",
+    };
+
+    private static readonly HashSet<string> ResponseHeadersNotCopied = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection",
+        "Content-Length", "Set-Cookie",
+    };
+
+    /// <param name="deadline">When the request as a whole runs out of time for a response to start.</param>
+    public async Task<AttemptResult> ForwardAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target,
+        ReadOnlyMemory<byte> body, DateTime deadline, int attempt)
+    {
+        var balancer = route.Spec.Balancer;
+        var readTimeout = TimeSpan.FromMilliseconds(balancer.ReadTimeoutMs);
+        var writeTimeout = TimeSpan.FromMilliseconds(balancer.WriteTimeoutMs);
+        var aborted = context.RequestAborted;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        TimeSpan Capped(TimeSpan t) => TimeSpan.FromTicks(Math.Max(0, Math.Min(t.Ticks, (deadline - DateTime.UtcNow).Ticks)));
+        // Connecting is bounded by the handler's connect_timeout and writing by write_timeout; the read timeout
+        // (time to the response headers) starts once the body is sent.
+        timeout.CancelAfter(Capped(TimeSpan.FromMilliseconds(balancer.ConnectTimeoutMs) + writeTimeout + readTimeout));
+        var content = new RequestBodyContent(body, writeTimeout, () => timeout.CancelAfter(Capped(readTimeout)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Upstream) { Content = content };
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (RequestHeadersNotForwarded.Contains(name) || string.Equals(name, target.AuthHeaderName, StringComparison.OrdinalIgnoreCase)) continue;
+            request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+        }
+        if (target.AuthHeaderName is not null) request.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await upstreams.For(target.Upstream!, balancer.ConnectTimeoutMs)
+                .SendAsync(request, timeout.Token);
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or TimeoutException)
+        {
+            var kind = IsTimeout(ex, content) ? FailureKind.Timeout : FailureKind.Error;
+            logger.LogWarning("Route {Route} target {Target}: upstream {Failure} ({Error})", route.Name, target,
+                kind == FailureKind.Timeout ? "timed out" : "unreachable", ex.GetType().Name);
+            return Failed(route, kind);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (route.FailsOverOn(FailoverCriterion.ForStatus(status)))
+                return await HoldBackAsync(response, readTimeout, aborted);
+
+            return IsEventStream(response)
+                ? await StreamAsync(context, route, target, response, readTimeout, attempt)
+                : await BufferAsync(context, route, target, response, readTimeout, attempt);
+        }
+    }
+
+    private static bool IsTimeout(Exception ex, RequestBodyContent content) =>
+        content.TimedOut || ex is OperationCanceledException or TimeoutException || ex.InnerException is TimeoutException;
+
+    private static AttemptResult Failed(ResolvedRoute route, FailureKind kind) => new()
+    {
+        Failure = kind,
+        Status = kind == FailureKind.Timeout ? 504 : 502,
+        Healthy = !route.FailsOverOn(kind == FailureKind.Timeout ? FailoverCriterion.Timeout : FailoverCriterion.Error),
+    };
+
+    /// <summary>A failure status: keep its body (bounded) for the client in case every target fails.</summary>
+    private static async Task<AttemptResult> HoldBackAsync(HttpResponseMessage response, TimeSpan readTimeout, CancellationToken aborted)
+    {
+        using var body = await ReadBodyAsync(response, readTimeout, MaxFailureBody, truncate: true, aborted);
+        return new AttemptResult
+        {
+            Failure = FailureKind.Status,
+            Status = (int)response.StatusCode,
+            Healthy = false,
+            FailureBody = body?.ToArray() ?? [],
+            FailureContentType = response.Content.Headers.ContentType?.ToString(),
+        };
+    }
+
+    /// <summary>A JSON response: read it whole (so a cut is still retryable), then send it at once.</summary>
+    private async Task<AttemptResult> BufferAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target,
+        HttpResponseMessage response, TimeSpan readTimeout, int attempt)
+    {
+        using var bytes = await ReadBodyAsync(response, readTimeout, MaxBufferedResponse, truncate: false, context.RequestAborted);
+        if (bytes is null)
+        {
+            logger.LogWarning("Route {Route} target {Target}: response body cut or too slow", route.Name, target);
+            return Failed(route, FailureKind.Error);
+        }
+        var status = (int)response.StatusCode;
+        var buffer = bytes.GetBuffer().AsMemory(0, (int)bytes.Length);
+        UsageReader.TryRead(buffer.Span, out var prompt, out var completion);
+        StartResponse(context, route, target, response, attempt);
+        context.Response.ContentLength = buffer.Length;
+        await context.Response.Body.WriteAsync(buffer, context.RequestAborted);
+        return new AttemptResult { Delivered = true, Healthy = true, Status = status, PromptTokens = prompt, CompletionTokens = completion };
+    }
+
+    /// <summary>Server-sent events go to the client as they arrive: every read is flushed at once.</summary>
+    private async Task<AttemptResult> StreamAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target,
+        HttpResponseMessage response, TimeSpan readTimeout, int attempt)
+    {
+        var aborted = context.RequestAborted;
+        StartResponse(context, route, target, response, attempt);
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var scanner = new SseUsageScanner();
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await context.Response.StartAsync(aborted);
+            await using var upstream = await response.Content.ReadAsStreamAsync(aborted);
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            while (true)
+            {
+                idle.CancelAfter(readTimeout);
+                var read = await upstream.ReadAsync(buffer, idle.Token);
+                if (read == 0) break;
+                scanner.Feed(buffer.AsSpan(0, read));
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
+                await context.Response.Body.FlushAsync(aborted);
+            }
+            return new AttemptResult
+            {
+                Delivered = true, Healthy = true, Status = (int)response.StatusCode,
+                PromptTokens = scanner.PromptTokens, CompletionTokens = scanner.CompletionTokens,
+            };
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            // Bytes are already with the client: end its stream as the provider's ended, never with a fake [DONE].
+            if (!aborted.IsCancellationRequested)
+                logger.LogWarning("Route {Route} target {Target}: stream cut ({Error})", route.Name, target, ex.GetType().Name);
+            context.Abort();
+            return new AttemptResult { Delivered = true, Healthy = aborted.IsCancellationRequested, Status = 502 };
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads a body with a per-read idle timeout; null when it is cut or too slow. Past <paramref name="limit"/> it
+    /// is cut short when <paramref name="truncate"/>, else null.
+    /// </summary>
+    private static async Task<MemoryStream?> ReadBodyAsync(HttpResponseMessage response, TimeSpan readTimeout, int limit, bool truncate, CancellationToken aborted)
+    {
+        var result = new MemoryStream(response.Content.Headers.ContentLength is { } n and <= 1 << 20 ? (int)n : 4096);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(aborted);
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            while (true)
+            {
+                idle.CancelAfter(readTimeout);
+                var read = await stream.ReadAsync(buffer, idle.Token);
+                if (read == 0) return result;
+                if (result.Length + read > limit)
+                {
+                    if (truncate) return result;
+                    await result.DisposeAsync();
+                    return null;
+                }
+                result.Write(buffer, 0, read);
+            }
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            await result.DisposeAsync();
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsEventStream(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+
+    private static void StartResponse(HttpContext context, ResolvedRoute route, ResolvedTarget target, HttpResponseMessage response, int attempt)
+    {
+        var to = context.Response;
+        to.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers)
+            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
+        foreach (var (name, values) in response.Content.Headers)
+            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
+        if (route.Spec.ModelNameHeader) to.Headers["X-Kong-LLM-Model"] = target.Spec.QualifiedModel;
+        to.Headers["X-Actors-Target"] = target.IndexHeader;
+        to.Headers["X-Actors-Attempts"] = (attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Actors.FakeOpenAI;
+using Actors.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Actors.Tests.EndToEnd;
+
+/// <summary>Retries, failover, the cluster-wide circuit breaker and timeouts, against fakes with failure switches.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private GatewayNode _node = null!;
+    private readonly List<FakeOpenAIServer> _fakes = [];
+
+    public async Task InitializeAsync() => _node = await GatewayNode.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        output.WriteLine(_node.Process.Output);
+        await _node.DisposeAsync();
+        foreach (var fake in _fakes) await fake.DisposeAsync();
+    }
+
+    private async Task<FakeOpenAIServer> FakeAsync(FakeBehavior? behavior = null)
+    {
+        var fake = await FakeUpstream.StartAsync();
+        if (behavior is not null) fake.Apply(behavior);
+        _fakes.Add(fake);
+        return fake;
+    }
+
+    private async Task ApplyAsync(string name, IEnumerable<(string, string)> targets, string balancer)
+    {
+        using var response = await _node.PostConfigAsync(DeckFile.Route(name, targets, balancer));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<JsonNode> BalancerAsync(string route) =>
+        JsonNode.Parse(await _node.Http.GetStringAsync($"{_node.AdminUrl}/routes/{route}/balancer"))!;
+
+    private static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    [Fact]
+    public async Task Every_request_succeeds_beside_a_500_a_hang_and_a_closed_port_and_the_bad_ones_get_a_handful_of_tries()
+    {
+        var failing = await FakeAsync(new FakeBehavior { Status = 500 });
+        var hanging = await FakeAsync(new FakeBehavior { DelayMs = 10_000 });
+        var good1 = await FakeAsync();
+        var good2 = await FakeAsync();
+        var closed = $"http://127.0.0.1:{FreePorts.Next()}/v1/chat/completions";
+        await ApplyAsync("mixed",
+            [("bad-500", failing.ChatUrl), ("bad-hang", hanging.ChatUrl), ("bad-closed", closed), ("good-1", good1.ChatUrl), ("good-2", good2.ChatUrl)],
+            "read_timeout: 400\nconnect_timeout: 400\nmax_fails: 3\nfail_timeout: 60000");
+
+        var statuses = new List<HttpStatusCode>();
+        var attempts = new List<int>();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await _node.ChatAsync("/mixed");
+            statuses.Add(response.StatusCode);
+            attempts.Add(int.Parse(response.Headers.GetValues("X-Actors-Attempts").Single()));
+            Assert.StartsWith("good-", (string)(await Json(response))["model"]!);
+        }
+
+        var state = await BalancerAsync("mixed");
+        var targets = state["targets"]!.AsArray();
+        output.WriteLine($"40 requests in {watch.ElapsedMilliseconds} ms; attempts per request: {string.Join(",", attempts)}");
+        output.WriteLine($"tries: 500 -> {failing.RequestCount}, hang -> {hanging.RequestCount}, closed -> {(long)targets[2]!["failures"]!}; good: {good1.RequestCount} + {good2.RequestCount}");
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(3, failing.RequestCount);
+        Assert.Equal(3, hanging.RequestCount);
+        Assert.Equal(40, good1.RequestCount + good2.RequestCount);
+        foreach (var bad in targets.Take(3))
+        {
+            Assert.False((bool)bad!["healthy"]!);
+            Assert.Equal("open", (string)bad["circuit"]!);
+            Assert.Equal(3, (int)bad["consecutive_failures"]!);
+            Assert.True(DateTimeOffset.Parse((string)bad["retry_at"]!) > DateTimeOffset.UtcNow.AddSeconds(30));
+        }
+        Assert.Equal(3, (long)targets[2]!["failures"]!);
+        Assert.All(targets.Skip(3), good => Assert.True((bool)good!["healthy"]!));
+    }
+
+    [Fact]
+    public async Task A_client_error_from_the_provider_is_returned_as_is_without_failover()
+    {
+        var rejecting = await FakeAsync(new FakeBehavior { Status = 400 });
+        var good = await FakeAsync();
+        await ApplyAsync("client-error", [("rejecting", rejecting.ChatUrl), ("good", good.ChatUrl)], "");
+
+        using var response = await _node.ChatAsync("/client-error");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("fake upstream failure 400", (string)(await Json(response))["error"]!["message"]!);
+        Assert.Equal("1", response.Headers.GetValues("X-Actors-Attempts").Single());
+        Assert.Equal(0, good.RequestCount);
+    }
+
+    [Fact]
+    public async Task When_every_target_fails_the_last_provider_error_is_returned_then_open_circuits_answer_503_at_once()
+    {
+        var a = await FakeAsync(new FakeBehavior { Status = 503 });
+        var b = await FakeAsync(new FakeBehavior { Status = 503 });
+        await ApplyAsync("all-down", [("a", a.ChatUrl), ("b", b.ChatUrl)], "max_fails: 2\nfail_timeout: 60000");
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var failed = await _node.ChatAsync("/all-down");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            Assert.Equal("fake upstream failure 503", (string)(await Json(failed))["error"]!["message"]!);
+        }
+        Assert.Equal(2, a.RequestCount);
+        Assert.Equal(2, b.RequestCount);
+
+        var watch = Stopwatch.StartNew();
+        using var open = await _node.ChatAsync("/all-down");
+        var error = (await Json(open))["error"]!;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, open.StatusCode);
+        Assert.Contains("every target's circuit is open", (string)error["message"]!);
+        Assert.Equal("service_unavailable_error", (string)error["type"]!);
+        Assert.Equal(2, a.RequestCount + b.RequestCount - 2);
+        output.WriteLine($"503 with every circuit open answered in {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Unreachable_targets_give_502_and_hanging_ones_504_within_the_deadline()
+    {
+        var hanging = await FakeAsync(new FakeBehavior { DelayMs = 10_000 });
+        await ApplyAsync("unreachable", [("x", $"http://127.0.0.1:{FreePorts.Next()}/v1"), ("y", $"http://127.0.0.1:{FreePorts.Next()}/v1")], "max_fails: 0");
+        using var unreachable = await _node.ChatAsync("/unreachable");
+        Assert.Equal(HttpStatusCode.BadGateway, unreachable.StatusCode);
+        Assert.Contains("could not be reached", (string)(await Json(unreachable))["error"]!["message"]!);
+
+        await ApplyAsync("hanging", [("h", hanging.ChatUrl)], "read_timeout: 300\nretries: 2\nmax_fails: 0");
+        var watch = Stopwatch.StartNew();
+        using var slow = await _node.ChatAsync("/hanging");
+        Assert.Equal(HttpStatusCode.GatewayTimeout, slow.StatusCode);
+        Assert.Equal("timeout_error", (string)(await Json(slow))["error"]!["type"]!);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(9), $"took {watch.Elapsed}");
+        output.WriteLine($"504 after {watch.ElapsedMilliseconds} ms: one target, read_timeout 300 ms (a target that failed is not tried again for the same request)");
+    }
+
+    [Fact]
+    public async Task An_open_circuit_lets_one_probe_through_after_fail_timeout_and_closes_when_it_succeeds()
+    {
+        var flaky = await FakeAsync(new FakeBehavior { Status = 502 });
+        var good = await FakeAsync();
+        await ApplyAsync("probe", [("flaky", flaky.ChatUrl), ("good", good.ChatUrl)], "max_fails: 1\nfail_timeout: 1000");
+
+        (await _node.ChatAsync("/probe")).Dispose();    // flaky fails once, fails over to good: circuit opens
+        Assert.Equal("open", (string)(await BalancerAsync("probe"))["targets"]![0]!["circuit"]!);
+        for (var i = 0; i < 4; i++) (await _node.ChatAsync("/probe")).Dispose();
+        Assert.Equal(1, flaky.RequestCount);              // skipped while open
+
+        flaky.Apply(new FakeBehavior());
+        await Task.Delay(1200);
+        var models = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await _node.ChatAsync("/probe");
+            models.Add((string)(await Json(response))["model"]!);
+        }
+
+        Assert.Contains("flaky", models);
+        var state = (await BalancerAsync("probe"))["targets"]![0]!;
+        Assert.Equal("closed", (string)state["circuit"]!);
+        Assert.Equal(0, (int)state["consecutive_failures"]!);
+    }
+
+    [Fact]
+    public async Task A_client_that_goes_away_cancels_the_upstream_call()
+    {
+        var slow = await FakeAsync(new FakeBehavior { DelayMs = 20_000 });
+        await ApplyAsync("cancel", [("slow", slow.ChatUrl)], "");
+
+        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.PostAsync(_node.ProxyUrl + "/cancel",
+            new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json")));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (slow.CancelledCount == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(1, slow.CancelledCount);
+    }
+}
