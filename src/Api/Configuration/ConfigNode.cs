@@ -89,6 +89,11 @@ internal static class ConfigNodeReader
         {
             throw new ConfigFormatException($"invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}");
         }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // The YAML library reports some malformed documents this way rather than with a YamlException.
+            throw new ConfigFormatException($"invalid YAML: {ex.Message}");
+        }
         if (stream.Documents.Count == 0) throw new ConfigFormatException("the document is empty");
         if (stream.Documents.Count > 1) throw new ConfigFormatException("expected one YAML document, found " + stream.Documents.Count);
         var budget = MaxNodes;

@@ -214,6 +214,7 @@ public class DeckConfigParserTests
 
     [Theory]
     [InlineData("", "the document is empty")]
+    [InlineData("\t\t: : :\n\t- [", "invalid YAML")]
     [InlineData("services: [", "invalid YAML at line")]
     [InlineData("- just\n- a list", "(root): must be a mapping")]
     [InlineData("_format_version: \"1.1\"\nservices: []", "_format_version: must be \"3.0\"")]

@@ -10,17 +10,15 @@ namespace Actors.Tests.EndToEnd;
 
 /// <summary>Retries, failover, the cluster-wide circuit breaker and timeouts, against fakes with failure switches.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper output) : IClassFixture<GatewayNodeFixture>, IAsyncLifetime
 {
-    private GatewayNode _node = null!;
+    private readonly GatewayNode _node = fixture.Node;
     private readonly List<FakeOpenAIServer> _fakes = [];
 
-    public async Task InitializeAsync() => _node = await GatewayNode.StartAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        output.WriteLine(_node.Process.Output);
-        await _node.DisposeAsync();
         foreach (var fake in _fakes) await fake.DisposeAsync();
     }
 

@@ -8,24 +8,19 @@ using Actors.Tests.Support;
 namespace Actors.Tests.EndToEnd;
 
 [Collection(ProcessCollection.Name)]
-public sealed class StreamingTests : IAsyncLifetime
+public sealed class StreamingTests(GatewayNodeFixture fixture) : IClassFixture<GatewayNodeFixture>, IAsyncLifetime
 {
-    private GatewayNode _node = null!;
+    private readonly GatewayNode _node = fixture.Node;
     private FakeOpenAIServer _fake = null!;
 
     public async Task InitializeAsync()
     {
         _fake = await FakeUpstream.StartAsync();
-        _node = await GatewayNode.StartAsync();
         using var applied = await _node.PostConfigAsync(DeckFile.Route("stream", [("gpt-5", _fake.ChatUrl)], ""));
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _fake.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
 
     private Task<HttpResponseMessage> StreamAsync(string body) => _node.Http.SendAsync(
         new HttpRequestMessage(HttpMethod.Post, _node.ProxyUrl + "/stream") { Content = new StringContent(body, Encoding.UTF8, "application/json") },

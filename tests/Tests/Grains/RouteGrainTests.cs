@@ -114,6 +114,39 @@ public class RouteGrainTests(ClusterFixture fixture)
         Assert.Equal(["cfg-a"], (await config.Get()).Routes.Select(r => r.Name));
     }
 
+    [Fact]
+    public async Task Excluded_targets_are_skipped_and_with_none_left_there_is_no_target()
+    {
+        var grain = Grain("exclude");
+        await grain.Configure(Spec("exclude", "r1", ("a", 100), ("b", 100), ("c", 100)));
+
+        Assert.Equal(1, (await grain.Pick(0b001)).TargetIndex);
+        Assert.Equal(2, (await grain.Pick(0b011)).TargetIndex);
+        Assert.Equal(PickStatus.NoTarget, (await grain.Pick(0b111)).Status);
+    }
+
+    [Fact]
+    public async Task Reported_failures_open_the_circuit_for_every_caller()
+    {
+        var grain = Grain("breaker");
+        await grain.Configure(Spec("breaker", "r1", ("a", 100), ("b", 100)) with
+        {
+            Balancer = new BalancerSpec { MaxFails = 2, FailTimeoutMs = 60_000 },
+        });
+
+        await grain.Report(new TargetOutcome("r1", 0, false, 503, 5, 0, 0));
+        await grain.Report(new TargetOutcome("r1", 0, false, 503, 5, 0, 0));
+        var state = await WaitFor(grain, s => s.Targets[0].Circuit == "open");
+
+        Assert.False(state.Targets[0].Healthy);
+        Assert.Equal(2, state.Targets[0].ConsecutiveFailures);
+        Assert.NotNull(state.Targets[0].RetryAt);
+        // a second client of the same grain sees the same circuit
+        var other = fixture.Cluster.Client.GetGrain<IRouteGrain>("breaker");
+        for (var i = 0; i < 4; i++) Assert.Equal(1, (await other.Pick(0)).TargetIndex);
+        Assert.Equal(PickStatus.NoTarget, (await other.Pick(0b10)).Status);
+    }
+
     private static async Task<RouteBalancerState> WaitFor(IRouteGrain grain, Func<RouteBalancerState, bool> condition)
     {
         // Reports are one-way messages: give them a moment to land.
