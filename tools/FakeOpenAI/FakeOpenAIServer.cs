@@ -106,7 +106,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
         JsonObject? request;
         try { request = JsonNode.Parse(body) as JsonObject; }
-        catch (JsonException) { request = null; }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException) { request = null; }
         if (request is null)
         {
             context.Response.StatusCode = 400;

@@ -5,7 +5,10 @@ namespace Actors.Api.Proxy;
 /// <summary>Step 1 of the pipeline: checks that a body is an OpenAI chat request before anything is forwarded.</summary>
 public static class ChatRequestReader
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+    public const int MaxDepth = 64;
+
+    // Duplicate keys make a request ambiguous (which "model" did the client mean?): reject them.
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
     /// <summary>Parses and checks the body; on failure <paramref name="error"/> says what is wrong, for the client.</summary>
     public static bool TryParse(ReadOnlyMemory<byte> body, out JsonDocument? document, out string? error)

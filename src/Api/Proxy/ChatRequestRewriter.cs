@@ -5,37 +5,30 @@ using Actors.Api.Routing;
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// Step 2: normalizes the request for the picked target. The target's model name replaces the client's, its
-/// configured options win over the client's values (as in current Kong), and a body credential is added. Every
-/// other field is copied through untouched.
+/// Step 3 of the pipeline: normalizes the request for the picked target. The target's model name replaces the
+/// client's, its configured options win over the client's values (as in current Kong), and a body credential is
+/// added. Every other top-level field is copied byte for byte: nothing the client sent is decoded and re-encoded.
 /// </summary>
 public static class ChatRequestRewriter
 {
-    public static void Write(JsonElement request, ResolvedTarget target, IBufferWriter<byte> output)
+    /// <param name="request">A body that <see cref="ChatRequestReader"/> accepted (a JSON object).</param>
+    public static void Write(ReadOnlySpan<byte> request, ResolvedTarget target, IBufferWriter<byte> output)
     {
-        var options = target.Spec.Options;
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-        writer.WriteStartObject();
-        writer.WriteString("model"u8, target.ModelNameUtf8);
-        foreach (var property in request.EnumerateObject())
+        output.Write("{"u8);
+        output.Write(target.ModelPropertyUtf8);
+        var reader = new Utf8JsonReader(request, new JsonReaderOptions { MaxDepth = ChatRequestReader.MaxDepth });
+        reader.Read(); // the opening brace
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (IsOverridden(property, target)) continue;
-            property.WriteTo(writer);
+            var start = (int)reader.TokenStartIndex;
+            var overridden = target.Overrides(ref reader);
+            reader.Read();
+            reader.Skip(); // to the end of an object or array value; a no-op for scalars
+            if (overridden) continue;
+            output.Write(","u8);
+            output.Write(request[start..(int)reader.BytesConsumed]);
         }
-        if (options.Temperature is { } temperature) writer.WriteNumber("temperature"u8, temperature);
-        if (options.MaxTokens is { } maxTokens) writer.WriteNumber("max_tokens"u8, maxTokens);
-        if (options.TopP is { } topP) writer.WriteNumber("top_p"u8, topP);
-        if (target.AuthParamInBody && target.AuthParamName is { } name) writer.WriteString(name, target.AuthParamValue);
-        writer.WriteEndObject();
-    }
-
-    private static bool IsOverridden(JsonProperty property, ResolvedTarget target)
-    {
-        var options = target.Spec.Options;
-        return property.NameEquals("model"u8)
-            || (options.Temperature is not null && property.NameEquals("temperature"u8))
-            || (options.MaxTokens is not null && property.NameEquals("max_tokens"u8))
-            || (options.TopP is not null && property.NameEquals("top_p"u8))
-            || (target.AuthParamInBody && target.AuthParamName is { } name && property.NameEquals(name));
+        output.Write(target.OverridesUtf8);
+        output.Write("}"u8);
     }
 }

@@ -51,11 +51,11 @@ public sealed class ProxyHandler(
         }
         using (document)
         {
-            await ForwardWithFailoverAsync(context, route, document!.RootElement);
+            await ForwardWithFailoverAsync(context, route, body.Value);
         }
     }
 
-    private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, JsonElement request)
+    private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ReadOnlyMemory<byte> request)
     {
         var deadline = DateTime.UtcNow + options.Value.RequestDeadline;
         ulong excluded = 0;
@@ -79,7 +79,7 @@ public sealed class ProxyHandler(
             }
 
             var rewritten = new ArrayBufferWriter<byte>(4096);
-            ChatRequestRewriter.Write(request, target, rewritten);
+            ChatRequestRewriter.Write(request.Span, target, rewritten);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt);
             Report(route, target, started, result);

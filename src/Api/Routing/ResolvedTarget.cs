@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using Actors.Api.Configuration;
 using Actors.Api.Providers;
 using Actors.Grains.Interfaces.Configuration;
@@ -7,36 +7,69 @@ namespace Actors.Api.Routing;
 
 /// <summary>
 /// A target ready to forward to on this node: its upstream URL and credentials resolved from this node's
-/// environment. Lives only in this process's memory; never sent to a grain or written anywhere.
+/// environment, and the bytes it writes into every request prepared once. Lives only in this process's memory;
+/// never sent to a grain or written anywhere.
 /// </summary>
 public sealed class ResolvedTarget
 {
-    private ResolvedTarget(int index, TargetSpec spec)
+    private readonly string[] _overriddenNames;
+
+    private ResolvedTarget(int index, TargetSpec spec, Uri? upstream, string? authHeaderValue, string? authParamValue, string? problem)
     {
         Index = index;
         Spec = spec;
+        Upstream = upstream;
+        AuthHeaderValue = authHeaderValue;
+        Problem = problem;
         IndexHeader = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        ModelNameUtf8 = Encoding.UTF8.GetBytes(spec.ModelName);
+
+        var options = spec.Options;
+        var names = new List<string> { "model" };
+        var overrides = new List<byte>();
+        void Override(string name, Action<Utf8JsonWriter> write)
+        {
+            names.Add(name);
+            overrides.Add((byte)',');
+            overrides.AddRange(JsonMember(write));
+        }
+        if (options.Temperature is { } temperature) Override("temperature", w => w.WriteNumber("temperature", temperature));
+        if (options.MaxTokens is { } maxTokens) Override("max_tokens", w => w.WriteNumber("max_tokens", maxTokens));
+        if (options.TopP is { } topP) Override("top_p", w => w.WriteNumber("top_p", topP));
+        if (spec.Auth.ParamLocation == "body" && spec.Auth.ParamName is { } param)
+            Override(param, w => w.WriteString(param, authParamValue));
+        _overriddenNames = [.. names];
+        OverridesUtf8 = [.. overrides];
+        ModelPropertyUtf8 = JsonMember(w => w.WriteString("model", spec.ModelName));
     }
 
     public int Index { get; }
     public string IndexHeader { get; }
     public TargetSpec Spec { get; }
-    public byte[] ModelNameUtf8 { get; }
-    public Uri? Upstream { get; private init; }
-    public string? AuthHeaderName { get; private init; }
-    public string? AuthHeaderValue { get; private init; }
-    public string? AuthParamName { get; private init; }
-    public string? AuthParamValue { get; private init; }
-    public bool AuthParamInBody { get; private init; }
+    public Uri? Upstream { get; }
+    public string? AuthHeaderName => Spec.Auth.HeaderName;
+    public string? AuthHeaderValue { get; }
 
     /// <summary>Why this node cannot forward to the target (e.g. a variable unset here); null when it can.</summary>
-    public string? Problem { get; private init; }
+    public string? Problem { get; }
+
+    /// <summary><c>"model":"..."</c>, ready to write into a rewritten request.</summary>
+    public byte[] ModelPropertyUtf8 { get; }
+
+    /// <summary>The configured options and body credential as <c>,"name":value</c> members.</summary>
+    public byte[] OverridesUtf8 { get; }
+
+    /// <summary>Whether the property under the reader is replaced for this target (so the client's value is dropped).</summary>
+    public bool Overrides(ref Utf8JsonReader reader)
+    {
+        foreach (var name in _overriddenNames)
+            if (reader.ValueTextEquals(name)) return true;
+        return false;
+    }
 
     public static ResolvedTarget Resolve(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment)
     {
         var missing = new List<string>();
-        string? Resolve(string? value)
+        string? Substitute(string? value)
         {
             if (value is null) return null;
             var resolved = EnvPlaceholders.Resolve(value, environment, out var absent);
@@ -44,41 +77,37 @@ public sealed class ResolvedTarget
             return resolved;
         }
 
-        var url = Resolve(spec.Options.UpstreamUrl) ?? providers.Find(spec.Provider)?.DefaultUrl;
-        var target = new ResolvedTarget(index, spec)
-        {
-            AuthHeaderName = spec.Auth.HeaderName,
-            AuthHeaderValue = Resolve(spec.Auth.HeaderValue),
-            AuthParamName = spec.Auth.ParamName,
-            AuthParamValue = Resolve(spec.Auth.ParamValue),
-            AuthParamInBody = spec.Auth.ParamLocation == "body",
-            Upstream = url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null,
-        };
+        var url = Substitute(spec.Options.UpstreamUrl) ?? providers.Find(spec.Provider)?.DefaultUrl;
+        var headerValue = Substitute(spec.Auth.HeaderValue);
+        var paramValue = Substitute(spec.Auth.ParamValue);
+        var upstream = url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
         var problem = missing.Count > 0
             ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
-            : target.Upstream is null ? "the target has no valid upstream URL on this gateway node" : null;
-        if (problem is null && target.AuthParamName is not null && !target.AuthParamInBody)
-            target = target.WithQueryParameter();
-        return problem is null ? target : target.WithProblem(problem);
+            : upstream is null ? "the target has no valid upstream URL on this gateway node" : null;
+        // A query-string credential is baked into the URL once instead of per request.
+        if (problem is null && spec.Auth.ParamLocation == "query" && spec.Auth.ParamName is { } name)
+        {
+            var builder = new UriBuilder(upstream!);
+            var pair = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(paramValue ?? "");
+            builder.Query = string.IsNullOrEmpty(builder.Query) ? pair : builder.Query.TrimStart('?') + "&" + pair;
+            upstream = builder.Uri;
+        }
+        return new ResolvedTarget(index, spec, upstream, headerValue, paramValue, problem);
     }
 
-    private ResolvedTarget WithProblem(string problem) => Copy(Upstream, problem);
-
-    /// <summary>Bakes a query-string credential into the upstream URL once instead of per request.</summary>
-    private ResolvedTarget WithQueryParameter()
+    /// <summary>One JSON member (<c>"name":value</c>) as UTF-8, written by <paramref name="write"/> inside an object.</summary>
+    private static byte[] JsonMember(Action<Utf8JsonWriter> write)
     {
-        var builder = new UriBuilder(Upstream!);
-        var pair = Uri.EscapeDataString(AuthParamName!) + "=" + Uri.EscapeDataString(AuthParamValue ?? "");
-        builder.Query = string.IsNullOrEmpty(builder.Query) ? pair : builder.Query.TrimStart('?') + "&" + pair;
-        return Copy(builder.Uri, null);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+        var obj = stream.ToArray();
+        return obj[1..^1];
     }
-
-    private ResolvedTarget Copy(Uri? upstream, string? problem) => new(Index, Spec)
-    {
-        Upstream = upstream, AuthHeaderName = AuthHeaderName, AuthHeaderValue = AuthHeaderValue,
-        AuthParamName = AuthParamName, AuthParamValue = AuthParamValue, AuthParamInBody = AuthParamInBody,
-        Problem = problem,
-    };
 
     /// <summary>Never print credentials: the URL may carry one in its query.</summary>
     public override string ToString() => $"{Spec.QualifiedModel} (target {Index})";

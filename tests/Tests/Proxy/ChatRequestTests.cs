@@ -30,6 +30,7 @@ public class ChatRequestTests
     [InlineData("{\"messages\":[{\"role\":\"user\"}],\"stream\":\"yes\"}", "'stream' must be a boolean")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}],\"max_tokens\":1.5}", "'max_tokens' must be an integer")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}],\"temperature\":\"hot\"}", "'temperature' must be a number")]
+    [InlineData("{\"messages\":[{\"role\":\"user\"}],\"stream\":false,\"stream\":true}", "not valid JSON")]
     public void Rejects_bodies_that_are_not_chat_requests(string body, string expected)
     {
         Assert.False(TryParse(body, out var error));
@@ -62,7 +63,7 @@ public class ChatRequestTests
         using (doc)
         {
             var output = new ArrayBufferWriter<byte>();
-            ChatRequestRewriter.Write(doc!.RootElement, target, output);
+            ChatRequestRewriter.Write(Encoding.UTF8.GetBytes(body), target, output);
             return JsonNode.Parse(output.WrittenSpan)!.AsObject();
         }
     }
@@ -80,6 +81,18 @@ public class ChatRequestTests
         Assert.Equal("u1", (string)result["user"]!);        // unknown fields pass through
         Assert.Equal("hi", (string)result["messages"]![0]!["content"]!);
         Assert.Equal(1, result.Count(p => p.Key == "temperature"));
+    }
+
+    [Fact]
+    public void Untouched_fields_are_copied_byte_for_byte_even_odd_unicode()
+    {
+        const string body = """{ "user" : "\ud800 caf\u00e9" , "messages":[ {"role":"user","content":"x"} ], "model":"mine", "n" : 1.50 }""";
+        var output = new ArrayBufferWriter<byte>();
+
+        ChatRequestRewriter.Write(Encoding.UTF8.GetBytes(body), Target(new ModelOptions { Temperature = 0.5 }), output);
+
+        Assert.Equal("""{"model":"gpt-5","user" : "\ud800 caf\u00e9","messages":[ {"role":"user","content":"x"} ],"n" : 1.50,"temperature":0.5}""",
+            Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
     [Fact]
