@@ -225,7 +225,8 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
         var algorithm = ReadString(map, "algorithm", $"{path}.algorithm", required: false) ?? BalancerAlgorithms.RoundRobin;
         if (!BalancerAlgorithms.Supported.Contains(algorithm))
         {
-            var known = BalancerAlgorithms.Known.Contains(algorithm) ? "is not supported yet" : "is not a known algorithm";
+            var known = algorithm == "semantic" ? "is not supported yet (it needs embeddings and a vector store)"
+                : BalancerAlgorithms.Known.Contains(algorithm) ? "is not supported yet" : "is not a known algorithm";
             Problem($"{path}.algorithm", $"'{algorithm}' {known}; supported: {string.Join(", ", BalancerAlgorithms.Supported)}");
         }
         return spec with
@@ -238,7 +239,28 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
             MaxFails = ReadInt(map, "max_fails", $"{path}.max_fails", 0, 1000) ?? spec.MaxFails,
             FailTimeoutMs = ReadInt(map, "fail_timeout", $"{path}.fail_timeout", 1, int.MaxValue - 1) ?? spec.FailTimeoutMs,
             FailoverCriteria = ReadCriteria(map, $"{path}.failover_criteria") ?? spec.FailoverCriteria,
+            LatencyStrategy = ReadChoice(map, "latency_strategy", $"{path}.latency_strategy", LatencyStrategies.Supported) ?? spec.LatencyStrategy,
+            TokensCountStrategy = ReadChoice(map, "tokens_count_strategy", $"{path}.tokens_count_strategy", TokensCountStrategies.Supported) ?? spec.TokensCountStrategy,
+            HashOnHeader = ReadHeaderName(map, $"{path}.hash_on_header") ?? spec.HashOnHeader,
+            Slots = ReadInt(map, "slots", $"{path}.slots", 10, 65536) ?? spec.Slots,
         };
+    }
+
+    private string? ReadChoice(ConfigMap map, string key, string path, IReadOnlyList<string> choices)
+    {
+        var value = ReadString(map, key, path, required: false);
+        if (value is null || choices.Contains(value)) return value;
+        Problem(path, $"'{value}' is not supported; supported: {string.Join(", ", choices)}");
+        return null;
+    }
+
+    private string? ReadHeaderName(ConfigMap map, string path)
+    {
+        var value = ReadString(map, "hash_on_header", path, required: false);
+        if (value is null) return null;
+        if (value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c))) return value;
+        Problem(path, "must be an HTTP header name");
+        return null;
     }
 
     private IReadOnlyList<string>? ReadCriteria(ConfigMap balancer, string path)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Actors.Api.Hosting;
 using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
 using Microsoft.Extensions.Options;
 
@@ -186,12 +187,16 @@ public sealed class ProxyHandler(
     {
         var grain = cluster.GetGrain<IRouteGrain>(route.Name);
         var deadline = options.Value.ClusterCallDeadline;
+        var hashKey = route.Spec.Balancer.Algorithm == BalancerAlgorithms.ConsistentHashing
+            && context.Request.Headers.TryGetValue(route.Spec.Balancer.HashOnHeader, out var header) && !string.IsNullOrEmpty(header)
+            ? header.ToString()
+            : null;
         for (var attempt = 0; ; attempt++)
         {
             TargetPick pick;
             try
             {
-                pick = await ClusterCalls.WithRetryAsync(() => grain.Pick(excluded), deadline, context.RequestAborted);
+                pick = await ClusterCalls.WithRetryAsync(() => grain.Pick(excluded, hashKey), deadline, context.RequestAborted);
             }
             catch (Exception ex) when (ClusterCalls.IsTransient(ex))
             {

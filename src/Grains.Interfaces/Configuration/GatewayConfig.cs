@@ -57,6 +57,30 @@ public sealed record BalancerSpec
     [Id(6)] public int FailTimeoutMs { get; init; } = 10_000;
     /// <summary>Which failures move a request on to another target (Kong's <c>failover_criteria</c> names).</summary>
     [Id(7)] public IReadOnlyList<string> FailoverCriteria { get; init; } = FailoverCriterion.Defaults;
+    /// <summary><c>lowest-latency</c>: <c>tpot</c> (time per output token) or <c>e2e</c> (whole response).</summary>
+    [Id(8)] public string LatencyStrategy { get; init; } = LatencyStrategies.TimePerOutputToken;
+    /// <summary><c>lowest-usage</c>: <c>total-tokens</c>, <c>prompt-tokens</c>, <c>completion-tokens</c> or <c>cost</c>.</summary>
+    [Id(9)] public string TokensCountStrategy { get; init; } = TokensCountStrategies.Total;
+    /// <summary><c>consistent-hashing</c>: the request header whose value picks the target.</summary>
+    [Id(10)] public string HashOnHeader { get; init; } = "X-Kong-LLM-Request-ID";
+    /// <summary><c>consistent-hashing</c>: ring size; a target gets <c>slots × weight / 10 000</c> points.</summary>
+    [Id(11)] public int Slots { get; init; } = 10_000;
+}
+
+public static class LatencyStrategies
+{
+    public const string TimePerOutputToken = "tpot";
+    public const string EndToEnd = "e2e";
+    public static readonly IReadOnlyList<string> Supported = [TimePerOutputToken, EndToEnd];
+}
+
+public static class TokensCountStrategies
+{
+    public const string Total = "total-tokens";
+    public const string Prompt = "prompt-tokens";
+    public const string Completion = "completion-tokens";
+    public const string Cost = "cost";
+    public static readonly IReadOnlyList<string> Supported = [Total, Prompt, Completion, Cost];
 }
 
 /// <summary>Kong's <c>balancer.failover_criteria</c> values that this gateway acts on.</summary>
@@ -83,9 +107,13 @@ public static class RouteLimits
 public static class BalancerAlgorithms
 {
     public const string RoundRobin = "round-robin";
+    public const string LowestLatency = "lowest-latency";
+    public const string LowestUsage = "lowest-usage";
+    public const string ConsistentHashing = "consistent-hashing";
+    public const string Priority = "priority";
 
     /// <summary>Algorithms this build implements.</summary>
-    public static readonly IReadOnlyList<string> Supported = [RoundRobin];
+    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority];
 
     /// <summary>Algorithms Kong's ai-proxy-advanced knows that this build does not implement yet.</summary>
     public static readonly IReadOnlyList<string> Known =

@@ -16,14 +16,15 @@ public interface IRouteGrain : IGrainWithStringKey
 
     /// <summary>
     /// Chooses the target for one request among those whose circuit lets traffic through, leaving out the targets
-    /// in <paramref name="excluded"/> (bit i set: target i already failed for this request).
+    /// in <paramref name="excluded"/> (bit i set: target i already failed for this request). <paramref name="hashKey"/>
+    /// is the value of the route's <c>hash_on_header</c> for consistent hashing, else null.
     /// </summary>
     /// <remarks>
     /// A pick takes microseconds. A call caught in a silo crash would otherwise wait for the default response
     /// timeout; a short one lets the API node retry on the grain's new activation sooner.
     /// </remarks>
     [ResponseTimeout("00:00:01.5")]
-    Task<TargetPick> Pick(ulong excluded);
+    Task<TargetPick> Pick(ulong excluded, string? hashKey);
 
     /// <summary>Outcome of a forwarded request; fire-and-forget so the API never waits on bookkeeping.</summary>
     [OneWay]

@@ -37,6 +37,8 @@ public sealed record RouteBalancerState
     /// <summary>Address of the silo hosting the grain.</summary>
     [Id(5)] public string Silo { get; init; } = "";
     [Id(6)] public IReadOnlyList<TargetState> Targets { get; init; } = [];
+    /// <summary>The algorithm's setting, where it has one: latency or tokens strategy, or the hashed header.</summary>
+    [Id(7)] public string? Strategy { get; init; }
 }
 
 [GenerateSerializer, Immutable]
@@ -60,4 +62,21 @@ public sealed record TargetState
     [Id(14)] public int ConsecutiveFailures { get; init; }
     /// <summary>When an open circuit lets one probe through.</summary>
     [Id(15)] public DateTimeOffset? RetryAt { get; init; }
+    /// <summary>What the route's algorithm currently knows about this target.</summary>
+    [Id(16)] public BalancerInputs Inputs { get; init; } = new();
+}
+
+/// <summary>An algorithm's live inputs for one target; each algorithm fills what it uses.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BalancerInputs
+{
+    [Id(0)] public int? Weight { get; init; }
+    /// <summary>lowest-latency: moving average (ms, or ms per output token with tpot).</summary>
+    [Id(1)] public double? LatencyAverageMs { get; init; }
+    /// <summary>lowest-usage: tokens (or cost) in the sliding window.</summary>
+    [Id(2)] public double? WindowUsage { get; init; }
+    /// <summary>consistent-hashing: points this target owns on the ring.</summary>
+    [Id(3)] public int? HashSlots { get; init; }
+    /// <summary>priority: 0 for the highest-weight group, then 1, 2...</summary>
+    [Id(4)] public int? PriorityGroup { get; init; }
 }

@@ -1,3 +1,5 @@
+using Actors.Grains.Interfaces.Routes;
+
 namespace Actors.Grains.LoadBalancing;
 
 /// <summary>
@@ -26,6 +28,8 @@ public sealed class SmoothWeightedRoundRobin : IBalancer
 
     public long Cursor { get; private set; }
 
+    public int Pick(in PickContext context) => Pick(context.Eligible);
+
     public int Pick(ReadOnlySpan<bool> eligible)
     {
         if (eligible.Length != _weights.Length) throw new ArgumentException("One flag per target is needed.", nameof(eligible));
@@ -43,6 +47,8 @@ public sealed class SmoothWeightedRoundRobin : IBalancer
         Cursor++;
         return best;
     }
+
+    public BalancerInputs Describe(int target, long nowMs) => new() { Weight = _weights[target] };
 
     public BalancerCheckpoint Checkpoint() => new() { Cursor = Cursor, Weights = (long[])_scores.Clone() };
 

@@ -61,13 +61,13 @@ public sealed class RouteGrain(
         DeactivateOnIdle();
     }
 
-    public Task<TargetPick> Pick(ulong excluded)
+    public Task<TargetPick> Pick(ulong excluded, string? hashKey)
     {
         if (_balancer is null || _breaker is null || Spec is null) return Task.FromResult(new TargetPick(PickStatus.NotConfigured, -1, ""));
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < _eligible.Length; i++)
             _eligible[i] = (excluded & (1UL << i)) == 0 && _breaker.IsEligible(i, now);
-        var index = _balancer.Pick(_eligible);
+        var index = _balancer.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
         if (index < 0) return Task.FromResult(new TargetPick(PickStatus.NoTarget, -1, Spec.Revision));
         _breaker.OnPicked(index, now);
         state.State.Counters[index].Picks++;
@@ -80,7 +80,10 @@ public sealed class RouteGrain(
         // A report for an older target list would credit the wrong target: drop it.
         if (Spec is null || outcome.Revision != Spec.Revision) return Task.CompletedTask;
         if ((uint)outcome.TargetIndex >= (uint)state.State.Counters.Length) return Task.CompletedTask;
-        _breaker?.OnOutcome(outcome.TargetIndex, outcome.Success, DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        _breaker?.OnOutcome(outcome.TargetIndex, outcome.Success, now);
+        _balancer?.OnOutcome(outcome.TargetIndex,
+            new OutcomeSample(outcome.Success, outcome.LatencyMs, outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()));
         var counters = state.State.Counters[outcome.TargetIndex];
         if (outcome.Success) counters.Successes++;
         else counters.Failures++;
@@ -115,6 +118,7 @@ public sealed class RouteGrain(
                     Circuit = _breaker.State(i, now) switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" },
                     ConsecutiveFailures = _breaker.ConsecutiveFailures(i),
                     RetryAt = _breaker.RetryAt(i, now),
+                    Inputs = _balancer!.Describe(i, now.ToUnixTimeMilliseconds()),
                     Picks = c.Picks,
                     Successes = c.Successes,
                     Failures = c.Failures,
@@ -129,6 +133,13 @@ public sealed class RouteGrain(
             Route = this.GetPrimaryKeyString(),
             Configured = spec is not null,
             Algorithm = spec?.Balancer.Algorithm ?? "",
+            Strategy = spec?.Balancer.Algorithm switch
+            {
+                BalancerAlgorithms.LowestLatency => spec.Balancer.LatencyStrategy,
+                BalancerAlgorithms.LowestUsage => spec.Balancer.TokensCountStrategy,
+                BalancerAlgorithms.ConsistentHashing => "header " + spec.Balancer.HashOnHeader,
+                _ => null,
+            },
             Cursor = _balancer?.Cursor ?? 0,
             Revision = spec?.Revision ?? "",
             Silo = silo.SiloAddress.ToString(),

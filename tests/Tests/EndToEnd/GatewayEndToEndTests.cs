@@ -110,13 +110,13 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifet
     {
         await _node.PostConfigAsync(SeedConfig);
 
-        var bad = await _node.PostConfigAsync(SeedConfig.Replace("name: gpt-5", "name:").Replace("algorithm: round-robin", "algorithm: lowest-latency"));
+        var bad = await _node.PostConfigAsync(SeedConfig.Replace("name: gpt-5", "name:").Replace("algorithm: round-robin", "algorithm: semantic"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var error = (await Json(bad))["error"]!;
         Assert.Equal("invalid_request_error", (string)error["type"]!);
         var problems = error["problems"]!.AsArray().Select(p => (string)p!).ToList();
         Assert.Contains("services[0].routes[0].plugins[0].config.targets[1].model.name: required", problems);
-        Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.balancer.algorithm: 'lowest-latency' is not supported yet; supported: round-robin"));
+        Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.balancer.algorithm: 'semantic' is not supported yet"));
 
         var configText = await _node.Http.GetStringAsync(_node.AdminUrl + "/config");
         var config = JsonNode.Parse(configText)!;

@@ -23,7 +23,7 @@ public class RouteGrainTests(ClusterFixture fixture)
         await grain.Configure(Spec("rotate", "r1", ("a", 100), ("b", 100)));
 
         var picks = new List<int>();
-        for (var i = 0; i < 6; i++) picks.Add((await grain.Pick(0)).TargetIndex);
+        for (var i = 0; i < 6; i++) picks.Add((await grain.Pick(0, null)).TargetIndex);
 
         Assert.Equal([0, 1, 0, 1, 0, 1], picks);
         var state = await grain.GetState();
@@ -59,13 +59,13 @@ public class RouteGrainTests(ClusterFixture fixture)
     {
         var grain = Grain("reconfigure");
         await grain.Configure(Spec("reconfigure", "r1", ("a", 100), ("b", 100)));
-        await grain.Pick(0);
+        await grain.Pick(0, null);
 
         await grain.Configure(Spec("reconfigure", "r1", ("a", 100), ("b", 100)));
-        Assert.Equal(1, (await grain.Pick(0)).TargetIndex);
+        Assert.Equal(1, (await grain.Pick(0, null)).TargetIndex);
 
         await grain.Configure(Spec("reconfigure", "r2", ("c", 100), ("d", 100), ("e", 100)));
-        var pick = await grain.Pick(0);
+        var pick = await grain.Pick(0, null);
         Assert.Equal((0, "r2"), (pick.TargetIndex, pick.Revision));
         Assert.Equal(3, (await grain.GetState()).Targets.Count);
     }
@@ -77,8 +77,8 @@ public class RouteGrainTests(ClusterFixture fixture)
         await grain.Configure(Spec("removed", "r1", ("a", 100)));
         await grain.Remove();
 
-        Assert.Equal(PickStatus.NotConfigured, (await grain.Pick(0)).Status);
-        Assert.Equal(PickStatus.NotConfigured, (await Grain("never-configured").Pick(0)).Status);
+        Assert.Equal(PickStatus.NotConfigured, (await grain.Pick(0, null)).Status);
+        Assert.Equal(PickStatus.NotConfigured, (await Grain("never-configured").Pick(0, null)).Status);
     }
 
     [Fact]
@@ -87,13 +87,13 @@ public class RouteGrainTests(ClusterFixture fixture)
         var grain = Grain("checkpoint");
         await grain.Configure(Spec("checkpoint", "r1", ("a", 3), ("b", 1)));
         var before = new List<int>();
-        for (var i = 0; i < 5; i++) before.Add((await grain.Pick(0)).TargetIndex);
+        for (var i = 0; i < 5; i++) before.Add((await grain.Pick(0, null)).TargetIndex);
 
         await fixture.Cluster.DeactivateAsync(grain);
         await fixture.Cluster.WaitForDeactivationAsync(grain);
 
         var after = new List<int>();
-        for (var i = 0; i < 3; i++) after.Add((await grain.Pick(0)).TargetIndex);
+        for (var i = 0; i < 3; i++) after.Add((await grain.Pick(0, null)).TargetIndex);
         // 3:1 smooth order is a a b a | a a b a: the rotation resumes at its sixth pick
         Assert.Equal([0, 0, 1, 0, 0], before);
         Assert.Equal([0, 1, 0], after);
@@ -109,8 +109,8 @@ public class RouteGrainTests(ClusterFixture fixture)
 
         Assert.Equal(first.Version + 1, second.Version);
         Assert.Equal(second.Version, await config.GetVersion());
-        Assert.Equal("a2", (await Grain("cfg-a").Pick(0)).Revision);
-        Assert.Equal(PickStatus.NotConfigured, (await Grain("cfg-b").Pick(0)).Status);
+        Assert.Equal("a2", (await Grain("cfg-a").Pick(0, null)).Revision);
+        Assert.Equal(PickStatus.NotConfigured, (await Grain("cfg-b").Pick(0, null)).Status);
         Assert.Equal(["cfg-a"], (await config.Get()).Routes.Select(r => r.Name));
     }
 
@@ -120,9 +120,9 @@ public class RouteGrainTests(ClusterFixture fixture)
         var grain = Grain("exclude");
         await grain.Configure(Spec("exclude", "r1", ("a", 100), ("b", 100), ("c", 100)));
 
-        Assert.Equal(1, (await grain.Pick(0b001)).TargetIndex);
-        Assert.Equal(2, (await grain.Pick(0b011)).TargetIndex);
-        Assert.Equal(PickStatus.NoTarget, (await grain.Pick(0b111)).Status);
+        Assert.Equal(1, (await grain.Pick(0b001, null)).TargetIndex);
+        Assert.Equal(2, (await grain.Pick(0b011, null)).TargetIndex);
+        Assert.Equal(PickStatus.NoTarget, (await grain.Pick(0b111, null)).Status);
     }
 
     [Fact]
@@ -143,8 +143,8 @@ public class RouteGrainTests(ClusterFixture fixture)
         Assert.NotNull(state.Targets[0].RetryAt);
         // a second client of the same grain sees the same circuit
         var other = fixture.Cluster.Client.GetGrain<IRouteGrain>("breaker");
-        for (var i = 0; i < 4; i++) Assert.Equal(1, (await other.Pick(0)).TargetIndex);
-        Assert.Equal(PickStatus.NoTarget, (await other.Pick(0b10)).Status);
+        for (var i = 0; i < 4; i++) Assert.Equal(1, (await other.Pick(0, null)).TargetIndex);
+        Assert.Equal(PickStatus.NoTarget, (await other.Pick(0b10, null)).Status);
     }
 
     private static async Task<RouteBalancerState> WaitFor(IRouteGrain grain, Func<RouteBalancerState, bool> condition)

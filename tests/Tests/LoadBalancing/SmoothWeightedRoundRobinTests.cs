@@ -7,7 +7,7 @@ public class SmoothWeightedRoundRobinTests
     private static int[] Picks(IBalancer balancer, int count, bool[]? eligible = null)
     {
         eligible ??= Enumerable.Repeat(true, 8).ToArray();
-        return Enumerable.Range(0, count).Select(_ => balancer.Pick(eligible)).ToArray();
+        return Enumerable.Range(0, count).Select(_ => balancer.Pick(new PickContext(eligible))).ToArray();
     }
 
     [Fact]
