@@ -79,4 +79,28 @@ public sealed class ClusterFairnessTests(FairnessClusterFixture fixture, ITestOu
         Assert.Equal([100L, 100L], state["targets"]!.AsArray().Select(t => (long)t!["picks"]!));
         Assert.InRange(Cluster.SiloIndexOf((string)state["silo"]!), 0, 2);
     }
+
+    [Fact]
+    public async Task Weights_three_to_one_give_exactly_75_25_over_two_nodes()
+    {
+        var weighted = Cluster.SeedConfig.Replace("route1", "weighted")
+            .Replace("          route_type: \"llm/v1/chat\"", "          weight: 300\n          route_type: \"llm/v1/chat\"");
+        // only the first target gets 300: undo it on the second
+        var second = weighted.LastIndexOf("weight: 300", StringComparison.Ordinal);
+        weighted = weighted[..second] + "weight: 100" + weighted[(second + "weight: 300".Length)..];
+        var version = await ApplySeedAsync(A, weighted);
+        await WaitForVersionAsync(B, version);
+
+        var models = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            using var response = await (i % 2 == 0 ? A : B).ChatAsync("/weighted");
+            models.Add((string)(await Json(response))["model"]!);
+        }
+
+        output.WriteLine($"weights 300:100 over two nodes: gpt-4.1 {models.Count(m => m == "gpt-4.1")}, gpt-5 {models.Count(m => m == "gpt-5")}");
+        Assert.Equal(75, models.Count(m => m == "gpt-4.1"));
+        // interleaved: never more than three of the heavy target in a row
+        for (var i = 0; i + 4 <= models.Count; i++) Assert.Contains("gpt-5", models.Skip(i).Take(4));
+    }
 }

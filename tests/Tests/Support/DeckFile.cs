@@ -17,8 +17,8 @@ public static class DeckFile
             "    - name: ai-proxy-advanced",
             "      config:",
             "        balancer:",
-            "          algorithm: round-robin",
         };
+        if (!balancer.Contains("algorithm:")) lines.Add("          algorithm: round-robin");
         lines.AddRange(balancer.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => "          " + l.Trim()));
         lines.Add("        targets:");
         foreach (var (model, url) in targets)
