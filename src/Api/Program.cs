@@ -3,7 +3,9 @@ using Actors.Api.Hosting;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
 using Actors.Api.Routing;
+using Actors.Api.Telemetry;
 using Actors.Grains.Hosting;
+using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +19,12 @@ if (problems.Count > 0)
 {
     Console.Error.WriteLine("Cannot start: " + string.Join(Environment.NewLine + "  ", ["", .. problems]));
     return 2;
+}
+
+if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+{
+    builder.Logging.ClearProviders();
+    builder.Logging.AddJsonConsole();
 }
 
 builder.WebHost.UseUrls([.. listeners.ProxyUrls, .. listeners.AdminUrls.Select(u => u.OriginalString)]);
@@ -36,17 +44,22 @@ builder.Services.AddSingleton<ConfigSync>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddSingleton<UpstreamForwarder>();
+builder.Services.AddSingleton<GatewayMetrics>();
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 builder.Services.AddSingleton<ProxyHandler>();
 
 var app = builder.Build();
 app.UseMiddleware<ErrorMiddleware>();
+var adminToken = builder.Configuration.GetSection(AdminOptions.SectionName).Get<AdminOptions>()?.Token;
 app.MapWhen(listeners.IsAdmin, admin =>
 {
+    if (!string.IsNullOrEmpty(adminToken)) admin.UseMiddleware<AdminAuthMiddleware>(adminToken);
     admin.UseRouting();
     admin.UseEndpoints(endpoints =>
     {
         AdminEndpoints.Map(endpoints);
         endpoints.MapOrleansDashboard("/dashboard");
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
     });
     admin.Run(context => OpenAIError.WriteAsync(context, 404, "no admin endpoint at this path", OpenAIError.NotFound));
 });

@@ -8,6 +8,16 @@ public sealed class AdminOptions
     /// <summary>Semicolon-separated URLs, like ASP.NET's <c>urls</c>; each needs an explicit port.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:8001";
 
+    /// <summary>
+    /// When set, every admin request except <c>/healthz</c> and <c>/readyz</c> needs <c>Authorization: Bearer
+    /// &lt;token&gt;</c> (or the token as the Basic-auth password, so a browser can open the dashboard). Without a token
+    /// the admin listener may only bind to loopback.
+    /// </summary>
+    public string? Token { get; set; }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
+
     public IReadOnlyList<Uri> ParseUrls(out List<string> problems)
     {
         problems = [];
@@ -24,6 +34,12 @@ public sealed class AdminOptions
                 result.Add(uri);
         }
         if (result.Count == 0 && problems.Count == 0) problems.Add("Admin:Urls must name at least one URL");
+        if (string.IsNullOrEmpty(Token))
+        {
+            foreach (var uri in result.Where(u => !IsLoopback(u)))
+                problems.Add($"Admin:Urls entry '{uri.OriginalString}' is not a loopback address; set Admin:Token (or Admin__Token) so the admin API is not open to the network");
+        }
+        else if (Token.Length < 16) problems.Add("Admin:Token must be at least 16 characters");
         return result;
     }
 }

@@ -23,6 +23,9 @@ public sealed record AttemptResult
     public long PromptTokens { get; init; }
     public long CompletionTokens { get; init; }
 
+    /// <summary>For a stream: milliseconds from sending the request to its first byte.</summary>
+    public double? FirstByteMs { get; init; }
+
     /// <summary>Set when the attempt failed without reaching the client, so another target may be tried.</summary>
     public FailureKind? Failure { get; init; }
     public byte[]? FailureBody { get; init; }

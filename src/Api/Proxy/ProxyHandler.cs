@@ -18,10 +18,25 @@ public sealed class ProxyHandler(
     ConfigSync configSync,
     IClusterClient cluster,
     UpstreamForwarder forwarder,
+    Telemetry.GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     ILogger<ProxyHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)
+    {
+        var log = new RequestLog(RequestLog.IdFor(context));
+        context.Response.Headers[RequestLog.Header] = log.RequestId;
+        try
+        {
+            await HandleAsync(context, log);
+        }
+        finally
+        {
+            log.Write(logger, context.Response.StatusCode);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, RequestLog log)
     {
         var path = context.Request.Path.Value ?? "/";
         var route = routes.Current.Match(path);
@@ -36,6 +51,7 @@ public sealed class ProxyHandler(
             await OpenAIError.WriteAsync(context, 404, "no Route matched with those values", OpenAIError.NotFound);
             return;
         }
+        log.Route = route.Name;
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             context.Response.Headers.Allow = "POST";
@@ -52,11 +68,11 @@ public sealed class ProxyHandler(
         }
         using (document)
         {
-            await ForwardWithFailoverAsync(context, route, body.Value);
+            await ForwardWithFailoverAsync(context, route, body.Value, log);
         }
     }
 
-    private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ReadOnlyMemory<byte> request)
+    private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ReadOnlyMemory<byte> request, RequestLog log)
     {
         var deadline = DateTime.UtcNow + options.Value.RequestDeadline;
         ulong excluded = 0;
@@ -82,8 +98,10 @@ public sealed class ProxyHandler(
             var rewritten = new ArrayBufferWriter<byte>(4096);
             ChatRequestRewriter.Write(request.Span, target, rewritten);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt);
+            var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt, log.RequestId);
             Report(route, target, started, result);
+            (log.Target, log.Attempts, log.PromptTokens, log.CompletionTokens) =
+                (target.Spec.QualifiedModel, attempt + 1, result.PromptTokens, result.CompletionTokens);
 
             if (result.Delivered || context.RequestAborted.IsCancellationRequested) return;
             last = result;
@@ -229,8 +247,10 @@ public sealed class ProxyHandler(
     /// <summary>Step 6: tell the route grain how it went. One-way: the client never waits for bookkeeping.</summary>
     private void Report(ResolvedRoute route, ResolvedTarget target, long started, AttemptResult result)
     {
+        var latencyMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        metrics.RecordAttempt(route, target, result, latencyMs);
         var outcome = new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy, result.Status,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.PromptTokens, result.CompletionTokens);
+            latencyMs, result.PromptTokens, result.CompletionTokens);
         try
         {
             _ = cluster.GetGrain<IRouteGrain>(route.Name).Report(outcome);

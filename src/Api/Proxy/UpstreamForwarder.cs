@@ -23,6 +23,8 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         "Content-Length", "Content-Type", "Expect",
         // the client's credentials are for this gateway, never for the provider
         "Authorization", "Proxy-Authorization", "Cookie", "api-key", "x-api-key",
+        // set by the gateway (the client's own id when it sent a sane one)
+        RequestLog.Header,
         // the response is passed through byte for byte; ask for it uncompressed so its usage can be read
         "Accept-Encoding",
     };
@@ -31,13 +33,16 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
     {
         "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection",
         "Content-Length", "Set-Cookie",
+        // the gateway's request id stays; the provider's is passed on as X-Provider-Request-Id
+        RequestLog.Header,
     };
 
     /// <param name="deadline">When the request as a whole runs out of time for a response to start.</param>
     public async Task<AttemptResult> ForwardAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target,
-        ReadOnlyMemory<byte> body, DateTime deadline, int attempt)
+        ReadOnlyMemory<byte> body, DateTime deadline, int attempt, string requestId)
     {
         var balancer = route.Spec.Balancer;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var readTimeout = TimeSpan.FromMilliseconds(balancer.ReadTimeoutMs);
         var writeTimeout = TimeSpan.FromMilliseconds(balancer.WriteTimeoutMs);
         var aborted = context.RequestAborted;
@@ -54,6 +59,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
             request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
         if (target.AuthHeaderName is not null) request.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);
+        request.Headers.TryAddWithoutValidation(RequestLog.Header, requestId);
 
         HttpResponseMessage response;
         try
@@ -76,7 +82,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
                 return await HoldBackAsync(response, readTimeout, aborted);
 
             return IsEventStream(response)
-                ? await StreamAsync(context, route, target, response, readTimeout, attempt)
+                ? await StreamAsync(context, route, target, response, readTimeout, attempt, started)
                 : await BufferAsync(context, route, target, response, readTimeout, attempt);
         }
     }
@@ -126,9 +132,10 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
 
     /// <summary>Server-sent events go to the client as they arrive: every read is flushed at once.</summary>
     private async Task<AttemptResult> StreamAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target,
-        HttpResponseMessage response, TimeSpan readTimeout, int attempt)
+        HttpResponseMessage response, TimeSpan readTimeout, int attempt, long started)
     {
         var aborted = context.RequestAborted;
+        double? firstByteMs = null;
         StartResponse(context, route, target, response, attempt);
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var scanner = new SseUsageScanner();
@@ -143,6 +150,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
                 idle.CancelAfter(readTimeout);
                 var read = await upstream.ReadAsync(buffer, idle.Token);
                 if (read == 0) break;
+                firstByteMs ??= System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 scanner.Feed(buffer.AsSpan(0, read));
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), aborted);
                 await context.Response.Body.FlushAsync(aborted);
@@ -150,7 +158,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
             return new AttemptResult
             {
                 Delivered = true, Healthy = true, Status = (int)response.StatusCode,
-                PromptTokens = scanner.PromptTokens, CompletionTokens = scanner.CompletionTokens,
+                PromptTokens = scanner.PromptTokens, CompletionTokens = scanner.CompletionTokens, FirstByteMs = firstByteMs,
             };
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
@@ -215,6 +223,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
             if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
         foreach (var (name, values) in response.Content.Headers)
             if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
+        if (response.Headers.TryGetValues(RequestLog.Header, out var providerId)) to.Headers["X-Provider-Request-Id"] = providerId.ToArray();
         if (route.Spec.ModelNameHeader) to.Headers["X-Kong-LLM-Model"] = target.Spec.QualifiedModel;
         to.Headers["X-Actors-Target"] = target.IndexHeader;
         to.Headers["X-Actors-Attempts"] = (attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -12,9 +12,12 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly List<(int SiloPort, int GatewayPort, int HttpPort)> _siloPorts = [];
     private readonly List<(int Proxy, int Admin)> _apiPorts = [];
 
-    private LocalCluster(RedisServer redis)
+    private readonly string[] _extraArgs;
+
+    private LocalCluster(RedisServer redis, string[] extraArgs)
     {
         Redis = redis;
+        _extraArgs = extraArgs;
         ClusterId = "test-" + Guid.NewGuid().ToString("N")[..12];
     }
 
@@ -27,9 +30,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string SeedConfig => SeedFiles.SeedYamlWithUpstreams(Gpt41.ChatUrl, Gpt5.ChatUrl);
 
-    public static async Task<LocalCluster> StartAsync(int silos, int apis)
+    /// <param name="extraArgs">Arguments given to every silo and API node (e.g. a log level).</param>
+    public static async Task<LocalCluster> StartAsync(int silos, int apis, params string[] extraArgs)
     {
-        var cluster = new LocalCluster(await RedisServer.StartAsync());
+        var cluster = new LocalCluster(await RedisServer.StartAsync(), extraArgs);
         try
         {
             cluster.Gpt41 = await FakeUpstream.StartAsync();
@@ -48,7 +52,7 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private IEnumerable<string> ClusterArgs => ["--Cluster:Redis", Redis.ConnectionString, "--Cluster:ClusterId", ClusterId];
+    private IEnumerable<string> ClusterArgs => ["--Cluster:Redis", Redis.ConnectionString, "--Cluster:ClusterId", ClusterId, .. _extraArgs];
 
     /// <summary>Starts every node that is not running: silos first (API nodes need a gateway), then API nodes.</summary>
     public async Task StartAllAsync()

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Actors.Api.Proxy;
+
+/// <summary>
+/// What one proxied request came to, written as one structured log line when it ends (JSON with
+/// <c>Logging:Format=json</c>). Never holds bodies or credentials.
+/// </summary>
+public sealed class RequestLog(string requestId)
+{
+    public const string Header = "X-Request-Id";
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    public string RequestId { get; } = requestId;
+    public string? Route { get; set; }
+    public string? Target { get; set; }
+    public int Attempts { get; set; }
+    public long PromptTokens { get; set; }
+    public long CompletionTokens { get; set; }
+
+    /// <summary>The client's request id when it is a sane token, else a new one.</summary>
+    public static string IdFor(HttpContext context)
+    {
+        var given = context.Request.Headers[Header].ToString();
+        return given.Length is > 0 and <= 128 && given.All(c => c is > ' ' and < (char)0x7f) ? given : Guid.NewGuid().ToString("N");
+    }
+
+    public void Write(ILogger logger, int status) =>
+        logger.LogInformation(
+            "proxied {RequestId} route={Route} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}",
+            RequestId, Route ?? "-", Target ?? "-", status, Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1),
+            Attempts, PromptTokens, CompletionTokens);
+}
