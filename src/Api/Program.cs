@@ -44,6 +44,7 @@ builder.Services.AddSingleton<ConfigSync>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddSingleton<UpstreamForwarder>();
+builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 builder.Services.AddSingleton<ProxyHandler>();

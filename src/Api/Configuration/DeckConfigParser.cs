@@ -16,8 +16,10 @@ namespace Actors.Api.Configuration;
 public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, string?> environment)
 {
     public const string PluginName = "ai-proxy-advanced";
+    public const string KeyAuthPlugin = "key-auth";
+    public const string RateLimitingPlugin = "rate-limiting";
 
-    private static readonly HashSet<string> TopLevelIgnored = ["_format_version", "_info", "_konnect", "_transform", "_workspace", "services"];
+    private static readonly HashSet<string> TopLevelIgnored = ["_format_version", "_info", "_konnect", "_transform", "_workspace", "services", "consumers"];
     private static readonly HashSet<string> ServiceKeys =
     [
         "id", "name", "host", "port", "protocol", "path", "url", "retries", "connect_timeout", "write_timeout",
@@ -97,7 +99,102 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
             }
         }
         CheckUniqueness(services);
-        return new GatewayConfig { Services = services };
+        var consumers = ReadConsumers(map);
+        foreach (var route in services.SelectMany(s => s.Routes).Where(r => r.KeyAuth is not null && consumers.Count == 0).Take(1))
+            Problem("consumers", $"route '{route.Name}' uses key-auth but no consumer has a key");
+        return new GatewayConfig { Services = services, Consumers = consumers };
+    }
+
+    private static readonly HashSet<string> ConsumerKeys = ["id", "username", "custom_id", "tags", "keyauth_credentials", "plugins", "created_at"];
+    private static readonly HashSet<string> RateLimitKeys =
+        ["second", "minute", "hour", "day", "limit_by", "policy", "fault_tolerant", "hide_client_headers", "error_code", "error_message"];
+
+    private List<ConsumerSpec> ReadConsumers(ConfigMap root)
+    {
+        var consumers = new List<ConsumerSpec>();
+        var list = ReadList(root, "consumers", "consumers", required: false);
+        if (list is null) return consumers;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var path = $"consumers[{i}]";
+            if (!ExpectMap(list.Items[i], path, out var map)) continue;
+            CheckKeys(map, path, ConsumerKeys);
+            var username = ReadString(map, "username", $"{path}.username", required: true);
+            if (username is not null && !names.Add(username)) Problem($"{path}.username", $"consumer '{username}' is declared more than once");
+
+            var keys = new List<string>();
+            var credentials = ReadList(map, "keyauth_credentials", $"{path}.keyauth_credentials", required: false);
+            for (var k = 0; credentials is not null && k < credentials.Items.Count; k++)
+            {
+                var keyPath = $"{path}.keyauth_credentials[{k}]";
+                if (!ExpectMap(credentials.Items[k], keyPath, out var credential)) continue;
+                var key = ReadString(credential, "key", $"{keyPath}.key", required: true, allowEnv: true);
+                if (key is null) continue;
+                var resolved = EnvPlaceholders.Resolve(key, environment, out _);
+                if (resolved.Length < 8) { Problem($"{keyPath}.key", "must be at least 8 characters"); continue; }
+                var digest = KeyDigest(resolved);
+                if (!digests.TryAdd(digest, username ?? "")) Problem($"{keyPath}.key", $"the same key is already given to consumer '{digests[digest]}'");
+                keys.Add(digest);
+            }
+
+            RateLimitSpec? rateLimit = null;
+            var plugins = ReadList(map, "plugins", $"{path}.plugins", required: false);
+            for (var p = 0; plugins is not null && p < plugins.Items.Count; p++)
+            {
+                var pluginPath = $"{path}.plugins[{p}]";
+                if (!ExpectMap(plugins.Items[p], pluginPath, out var plugin)) continue;
+                CheckKeys(plugin, pluginPath, PluginKeys);
+                var name = ReadString(plugin, "name", $"{pluginPath}.name", required: true);
+                if (name != RateLimitingPlugin)
+                {
+                    if (name is not null) Problem($"{pluginPath}.name", $"plugin '{name}' is not supported on consumers; supported: {RateLimitingPlugin}");
+                    continue;
+                }
+                rateLimit = ReadRateLimit(plugin, $"{pluginPath}.config");
+            }
+            if (username is not null) consumers.Add(new ConsumerSpec { Username = username, KeyDigests = keys, RateLimit = rateLimit });
+        }
+        return consumers;
+    }
+
+    /// <summary>Kong's rate-limiting fields; the shortest period given sets the bucket (e.g. <c>minute: 60</c>).</summary>
+    private RateLimitSpec? ReadRateLimit(ConfigMap plugin, string path)
+    {
+        if (plugin["config"] is not { } node || !ExpectMap(node, path, out var config)) { Problem(path, "required"); return null; }
+        CheckKeys(config, path, RateLimitKeys);
+        foreach (var (key, seconds) in new[] { ("second", 1), ("minute", 60), ("hour", 3600), ("day", 86400) })
+        {
+            if (ReadInt(config, key, $"{path}.{key}", 1, int.MaxValue) is { } limit) return new RateLimitSpec { Limit = limit, PeriodSeconds = seconds };
+        }
+        Problem(path, "needs one of second, minute, hour or day");
+        return null;
+    }
+
+    public static string KeyDigest(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static readonly HashSet<string> KeyAuthKeys = ["key_names", "key_in_header", "key_in_query", "key_in_body", "hide_credentials", "anonymous", "run_on_preflight", "realm"];
+
+    private KeyAuthSpec? ReadKeyAuth(ConfigMap plugin, string pluginPath)
+    {
+        var path = $"{pluginPath}.config";
+        if (plugin["config"] is not { } node || IsNull(node)) return new KeyAuthSpec();
+        if (!ExpectMap(node, path, out var config)) return null;
+        CheckKeys(config, path, KeyAuthKeys);
+        if (ReadBool(config, "key_in_body", $"{path}.key_in_body") == true) Problem($"{path}.key_in_body", "is not supported; send the key in a header or the query");
+        if (ReadString(config, "anonymous", $"{path}.anonymous", required: false) is not null) Problem($"{path}.anonymous", "is not supported");
+        var names = new List<string>();
+        var list = ReadList(config, "key_names", $"{path}.key_names", required: false);
+        for (var i = 0; list is not null && i < list.Items.Count; i++)
+            if (ScalarString(list.Items[i], $"{path}.key_names[{i}]") is { Length: > 0 } keyName) names.Add(keyName);
+        var spec = new KeyAuthSpec();
+        return spec with
+        {
+            KeyNames = names.Count > 0 ? names : spec.KeyNames,
+            KeyInHeader = ReadBool(config, "key_in_header", $"{path}.key_in_header") ?? true,
+            KeyInQuery = ReadBool(config, "key_in_query", $"{path}.key_in_query") ?? true,
+        };
     }
 
     private ServiceSpec? ReadService(ConfigNode node, string path)
@@ -106,26 +203,29 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
         CheckKeys(map, path, ServiceKeys);
         var name = ReadString(map, "name", $"{path}.name", required: false);
         var enabled = ReadBool(map, "enabled", $"{path}.enabled") ?? true;
-        var servicePlugin = ReadPlugins(map, path);
+        var servicePlugins = ReadPlugins(map, path);
         var routes = new List<RouteSpec>();
         var list = ReadList(map, "routes", $"{path}.routes", required: true);
         if (list is not null)
         {
             for (var i = 0; i < list.Items.Count; i++)
             {
-                var route = ReadRoute(list.Items[i], $"{path}.routes[{i}]", servicePlugin);
+                var route = ReadRoute(list.Items[i], $"{path}.routes[{i}]", servicePlugins);
                 if (route is not null && enabled) routes.Add(route);
             }
         }
         return new ServiceSpec { Name = name, Routes = routes };
     }
 
-    /// <summary>The ai-proxy-advanced plugin declared at this level (null when none), with its path.</summary>
-    private (ConfigMap Plugin, string Path)? ReadPlugins(ConfigMap owner, string ownerPath)
+    /// <summary>The plugins declared at one level (a service or a route).</summary>
+    private sealed record Plugins((ConfigMap Plugin, string Path)? Proxy, KeyAuthSpec? KeyAuth);
+
+    private Plugins ReadPlugins(ConfigMap owner, string ownerPath)
     {
         var list = ReadList(owner, "plugins", $"{ownerPath}.plugins", required: false);
-        if (list is null) return null;
+        if (list is null) return new Plugins(null, null);
         (ConfigMap, string)? found = null;
+        KeyAuthSpec? keyAuth = null;
         for (var i = 0; i < list.Items.Count; i++)
         {
             var path = $"{ownerPath}.plugins[{i}]";
@@ -133,19 +233,24 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
             CheckKeys(plugin, path, PluginKeys);
             var name = ReadString(plugin, "name", $"{path}.name", required: true);
             if (name is null) continue;
-            if (name != PluginName)
+            if (name is not (PluginName or KeyAuthPlugin))
             {
-                Problem($"{path}.name", $"plugin '{name}' is not supported; supported: {PluginName}");
+                Problem($"{path}.name", $"plugin '{name}' is not supported here; supported: {PluginName}, {KeyAuthPlugin}");
                 continue;
             }
             if (ReadBool(plugin, "enabled", $"{path}.enabled") == false) continue;
-            if (found is not null) Problem(path, $"{PluginName} is declared twice here; only one is allowed");
+            if (name == KeyAuthPlugin)
+            {
+                if (keyAuth is not null) Problem(path, $"{KeyAuthPlugin} is declared twice here; only one is allowed");
+                keyAuth = ReadKeyAuth(plugin, path);
+            }
+            else if (found is not null) Problem(path, $"{PluginName} is declared twice here; only one is allowed");
             else found = (plugin, path);
         }
-        return found;
+        return new Plugins(found, keyAuth);
     }
 
-    private RouteSpec? ReadRoute(ConfigNode node, string path, (ConfigMap Plugin, string Path)? servicePlugin)
+    private RouteSpec? ReadRoute(ConfigNode node, string path, Plugins servicePlugins)
     {
         if (!ExpectMap(node, path, out var map)) return null;
         CheckKeys(map, path, RouteKeys);
@@ -169,8 +274,9 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
         }
 
         // A plugin on the route wins over one on its service, as in Kong.
-        var routePlugin = ReadPlugins(map, path);
-        var plugin = routePlugin ?? servicePlugin;
+        var routePlugins = ReadPlugins(map, path);
+        var routePlugin = routePlugins.Proxy;
+        var plugin = routePlugin ?? servicePlugins.Proxy;
         if (plugin is null)
         {
             Problem($"{path}.plugins", $"the route has no {PluginName} plugin (on the route or its service)");
@@ -185,6 +291,7 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
             Paths = paths,
             PluginScope = scope,
             PluginInstanceName = ReadString(plugin.Value.Plugin, "instance_name", $"{plugin.Value.Path}.instance_name", required: false),
+            KeyAuth = routePlugins.KeyAuth ?? servicePlugins.KeyAuth,
         };
         return spec with { Revision = Revision(spec) };
     }

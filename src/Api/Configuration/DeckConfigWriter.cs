@@ -14,6 +14,13 @@ public static class DeckConfigWriter
         ["version"] = config.Version,
         ["applied_at"] = config.Version == 0 ? null : config.AppliedAt.ToString("O"),
         ["config"] = Document(config),
+        // Consumers' keys are stored only as digests, so they are listed here rather than in the document.
+        ["consumers"] = new JsonArray(config.Consumers.Select(c => (JsonNode?)Compact(new JsonObject
+        {
+            ["username"] = c.Username,
+            ["keys"] = c.KeyDigests.Count,
+            ["rate_limit"] = c.RateLimit is { } r ? new JsonObject { ["limit"] = r.Limit, ["period_seconds"] = r.PeriodSeconds } : null,
+        })).ToArray()),
     };
 
     public static JsonObject Document(GatewayConfig config) => new()
@@ -32,7 +39,7 @@ public static class DeckConfigWriter
     {
         ["name"] = route.Name,
         ["paths"] = new JsonArray(route.Paths.Select(p => (JsonNode?)p).ToArray()),
-        ["plugins"] = new JsonArray(Compact(new JsonObject
+        ["plugins"] = new JsonArray([.. KeyAuth(route), Compact(new JsonObject
         {
             ["name"] = DeckConfigParser.PluginName,
             ["instance_name"] = route.PluginInstanceName,
@@ -56,8 +63,22 @@ public static class DeckConfigWriter
                 },
                 ["targets"] = new JsonArray(route.Targets.Select(Target).ToArray<JsonNode?>()),
             },
-        })),
+        })]),
     };
+
+    private static IEnumerable<JsonNode?> KeyAuth(RouteSpec route) => route.KeyAuth is not { } keyAuth ? [] :
+    [
+        new JsonObject
+        {
+            ["name"] = DeckConfigParser.KeyAuthPlugin,
+            ["config"] = new JsonObject
+            {
+                ["key_names"] = new JsonArray(keyAuth.KeyNames.Select(n => (JsonNode?)n).ToArray()),
+                ["key_in_header"] = keyAuth.KeyInHeader,
+                ["key_in_query"] = keyAuth.KeyInQuery,
+            },
+        },
+    ];
 
     private static JsonObject Target(TargetSpec target) => Compact(new JsonObject
     {

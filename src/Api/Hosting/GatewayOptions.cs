@@ -26,8 +26,12 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Most requests one route may have in flight on this node (0: no cap); more get 429 with Retry-After.</summary>
+    public int MaxConcurrentRequestsPerRoute { get; set; }
+
     public IEnumerable<string> Validate()
     {
+        if (MaxConcurrentRequestsPerRoute < 0) yield return "Gateway:MaxConcurrentRequestsPerRoute must be 0 (no cap) or more";
         if (RequestDeadline <= TimeSpan.Zero) yield return "Gateway:RequestDeadline must be positive";
         if (ConfigPollInterval <= TimeSpan.Zero) yield return "Gateway:ConfigPollInterval must be positive";
         if (MaxRequestBodyBytes < 1024) yield return "Gateway:MaxRequestBodyBytes must be at least 1024";

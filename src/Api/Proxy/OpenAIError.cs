@@ -12,6 +12,7 @@ public static class OpenAIError
     public const string Upstream = "upstream_error";
     public const string Timeout = "timeout_error";
     public const string Authentication = "authentication_error";
+    public const string RateLimit = "rate_limit_error";
 
     // Messages quote route names and paths; keep them readable ('route1', not \u0027route1\u0027).
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

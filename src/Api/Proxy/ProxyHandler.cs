@@ -18,6 +18,7 @@ public sealed class ProxyHandler(
     ConfigSync configSync,
     IClusterClient cluster,
     UpstreamForwarder forwarder,
+    ClientAccess access,
     Telemetry.GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     ILogger<ProxyHandler> logger)
@@ -56,6 +57,14 @@ public sealed class ProxyHandler(
         {
             context.Response.Headers.Allow = "POST";
             await OpenAIError.WriteAsync(context, 405, $"route '{route.Name}' accepts only POST chat requests", OpenAIError.InvalidRequest);
+            return;
+        }
+        if (!await access.AdmitAsync(context, routes.Current, route, log)) return;
+        using var slot = access.TryEnter(route);
+        if (slot is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await OpenAIError.WriteAsync(context, 429, $"route '{route.Name}' has too many requests in flight on this node", OpenAIError.RateLimit);
             return;
         }
 

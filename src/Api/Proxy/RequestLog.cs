@@ -13,6 +13,7 @@ public sealed class RequestLog(string requestId)
 
     public string RequestId { get; } = requestId;
     public string? Route { get; set; }
+    public string? Consumer { get; set; }
     public string? Target { get; set; }
     public int Attempts { get; set; }
     public long PromptTokens { get; set; }
@@ -27,7 +28,7 @@ public sealed class RequestLog(string requestId)
 
     public void Write(ILogger logger, int status) =>
         logger.LogInformation(
-            "proxied {RequestId} route={Route} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}",
-            RequestId, Route ?? "-", Target ?? "-", status, Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1),
+            "proxied {RequestId} route={Route} consumer={Consumer} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}",
+            RequestId, Route ?? "-", Consumer ?? "-", Target ?? "-", status, Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1),
             Attempts, PromptTokens, CompletionTokens);
 }

@@ -56,6 +56,8 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         foreach (var (name, values) in context.Request.Headers)
         {
             if (RequestHeadersNotForwarded.Contains(name) || string.Equals(name, target.AuthHeaderName, StringComparison.OrdinalIgnoreCase)) continue;
+            // the consumer's key is for this gateway only
+            if (route.Spec.KeyAuth is { } keyAuth && keyAuth.KeyNames.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
             request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
         if (target.AuthHeaderName is not null) request.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);

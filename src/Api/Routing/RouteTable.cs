@@ -23,6 +23,7 @@ public sealed class RouteTable
 {
     private readonly (string Prefix, ResolvedRoute Route)[] _byPrefix;
     private readonly Dictionary<string, ResolvedRoute> _byName;
+    private readonly Dictionary<string, ConsumerSpec> _consumersByKeyDigest;
 
     public static RouteTable Empty { get; } = new(new GatewayConfig(), ProviderRegistry.Default, _ => null);
 
@@ -33,6 +34,8 @@ public sealed class RouteTable
             .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment)).ToArray()))
             .ToArray();
         _byName = routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        _consumersByKeyDigest = config.Consumers.SelectMany(c => c.KeyDigests.Select(d => (d, c)))
+            .ToDictionary(e => e.d, e => e.c, StringComparer.Ordinal);
         _byPrefix = routes.SelectMany(r => r.Spec.Paths.Select(p => (p, r)))
             .OrderByDescending(e => e.p.Length)
             .ToArray();
@@ -50,4 +53,7 @@ public sealed class RouteTable
     }
 
     public ResolvedRoute? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The consumer owning a key, found by the key's digest (keys themselves are never stored).</summary>
+    public ConsumerSpec? ConsumerByKeyDigest(string digest) => _consumersByKeyDigest.GetValueOrDefault(digest);
 }

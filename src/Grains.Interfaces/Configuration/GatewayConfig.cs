@@ -11,6 +11,8 @@ public sealed record GatewayConfig
     [Id(0)] public long Version { get; init; }
     [Id(1)] public IReadOnlyList<ServiceSpec> Services { get; init; } = [];
     [Id(2)] public DateTimeOffset AppliedAt { get; init; }
+    /// <summary>Kong consumers: who may call routes guarded by <c>key-auth</c>, and their rate limits.</summary>
+    [Id(3)] public IReadOnlyList<ConsumerSpec> Consumers { get; init; } = [];
 
     public IEnumerable<RouteSpec> Routes => Services.SelectMany(s => s.Routes);
 }
@@ -39,6 +41,36 @@ public sealed record RouteSpec
     /// picked by the grain always means the same target on the node that forwards the request.
     /// </summary>
     [Id(7)] public string Revision { get; init; } = "";
+    /// <summary>Kong's <c>key-auth</c> plugin on the route or its service; null when the route is open.</summary>
+    [Id(8)] public KeyAuthSpec? KeyAuth { get; init; }
+}
+
+[GenerateSerializer, Immutable]
+public sealed record KeyAuthSpec
+{
+    [Id(0)] public IReadOnlyList<string> KeyNames { get; init; } = ["apikey"];
+    [Id(1)] public bool KeyInHeader { get; init; } = true;
+    [Id(2)] public bool KeyInQuery { get; init; } = true;
+}
+
+/// <summary>
+/// A consumer. Its keys are kept only as SHA-256 digests: the config travels through the cluster and Redis, and a
+/// digest lets a node recognise a key without the key ever being stored.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ConsumerSpec
+{
+    [Id(0)] public string Username { get; init; } = "";
+    [Id(1)] public IReadOnlyList<string> KeyDigests { get; init; } = [];
+    [Id(2)] public RateLimitSpec? RateLimit { get; init; }
+}
+
+/// <summary>A token bucket: <see cref="Limit"/> requests per <see cref="PeriodSeconds"/>, refilled continuously.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RateLimitSpec
+{
+    [Id(0)] public int Limit { get; init; }
+    [Id(1)] public int PeriodSeconds { get; init; }
 }
 
 [GenerateSerializer, Immutable]

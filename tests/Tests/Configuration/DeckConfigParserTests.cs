@@ -219,7 +219,7 @@ public class DeckConfigParserTests
     [InlineData("_format_version: \"1.1\"\nservices: []", "_format_version: must be \"3.0\"")]
     [InlineData("_format_version: \"3.0\"", "services: required")]
     [InlineData("_format_version: \"3.0\"\nservices: {}", "services: must be a list")]
-    [InlineData("_format_version: \"3.0\"\nservices: []\nconsumers: []", "consumers: 'consumers' entities are not supported")]
+    [InlineData("_format_version: \"3.0\"\nservices: []\nupstreams: []", "upstreams: 'upstreams' entities are not supported")]
     [InlineData("_format_version: \"3.0\"\nservices:\n- routes:\n  - name: r\n    paths: [/r]", "the route has no ai-proxy-advanced plugin")]
     [InlineData("_format_version: \"3.0\"\nservices:\n- routes:\n  - name: 'r 1'\n    paths: [nope]\n    plugins: [{name: rate-limiting}]", "plugin 'rate-limiting' is not supported")]
     public void Malformed_documents_are_rejected_with_a_reason(string text, string expected)
@@ -264,6 +264,72 @@ public class DeckConfigParserTests
 
         Assert.Empty(result.Problems);
         Assert.Equal("primary", result.Config!.Routes.Single().Targets[0].Description);
+    }
+
+    [Fact]
+    public void Consumers_keep_only_digests_of_their_keys_and_key_auth_applies_from_the_service()
+    {
+        var yaml = """
+            _format_version: "3.0"
+            consumers:
+            - username: alice
+              keyauth_credentials:
+              - key: ${{ env "DECK_ALICE_KEY" }}
+              plugins:
+              - name: rate-limiting
+                config: {minute: 60, policy: local}
+            - username: bob
+              keyauth_credentials:
+              - key: bob-literal-key
+            services:
+            - name: s
+              plugins:
+              - name: key-auth
+                config: {key_names: [x-api-key, apikey]}
+              routes:
+              - name: r
+                paths: [/r]
+                plugins:
+                - name: ai-proxy-advanced
+                  config:
+                    targets:
+                    - model: {provider: openai, name: m}
+                      route_type: llm/v1/chat
+            """;
+        var env = new Dictionary<string, string>(Env) { ["DECK_ALICE_KEY"] = "alice-secret-key-123" };
+        var result = Parse(yaml, env: env);
+
+        Assert.Empty(result.Problems);
+        var consumers = result.Config!.Consumers;
+        Assert.Equal(["alice", "bob"], consumers.Select(c => c.Username));
+        Assert.Equal([DeckConfigParser.KeyDigest("alice-secret-key-123")], consumers[0].KeyDigests);
+        Assert.Equal(new RateLimitSpec { Limit = 60, PeriodSeconds = 60 }, consumers[0].RateLimit);
+        Assert.Null(consumers[1].RateLimit);
+        Assert.Equal(["x-api-key", "apikey"], result.Config.Routes.Single().KeyAuth!.KeyNames);
+        var stored = System.Text.Json.JsonSerializer.Serialize(result.Config);
+        Assert.DoesNotContain("alice-secret-key-123", stored);
+        Assert.DoesNotContain("bob-literal-key", stored);
+    }
+
+    [Fact]
+    public void Consumer_problems_are_reported()
+    {
+        var yaml = """
+            _format_version: "3.0"
+            consumers:
+            - username: a
+              keyauth_credentials: [{key: short}]
+            - username: a
+              keyauth_credentials: [{key: '${{ env "DECK_NOPE" }}'}]
+              plugins: [{name: rate-limiting, config: {policy: local}}]
+            services: []
+            """;
+        var problems = Parse(yaml).Problems;
+
+        Assert.Contains("consumers[0].keyauth_credentials[0].key: must be at least 8 characters", problems);
+        Assert.Contains("consumers[1].username: consumer 'a' is declared more than once", problems);
+        Assert.Contains(problems, p => p.StartsWith("consumers[1].keyauth_credentials[0].key: environment variable 'DECK_NOPE' is not set"));
+        Assert.Contains("consumers[1].plugins[0].config: needs one of second, minute, hour or day", problems);
     }
 
     [Fact]
