@@ -81,6 +81,33 @@ public sealed class ClusterFairnessTests(FairnessClusterFixture fixture, ITestOu
     }
 
     [Fact]
+    public async Task A_consumers_rate_limit_holds_across_both_nodes()
+    {
+        var yaml = Cluster.SeedConfig.Replace("route1", "limited")
+            .Replace("    plugins:\n    - name: ai-proxy-advanced", "    plugins:\n    - name: key-auth\n    - name: ai-proxy-advanced")
+            + "consumers:\n- username: dave\n  keyauth_credentials:\n  - key: dave-key-93b1c0\n  plugins:\n  - name: rate-limiting\n    config: {minute: 5}\n";
+        var version = await ApplySeedAsync(A, yaml);
+        await WaitForVersionAsync(B, version);
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 10; i++)
+        {
+            var node = i % 2 == 0 ? A : B;
+            using var request = new HttpRequestMessage(HttpMethod.Post, node.ProxyUrl + "/limited")
+            {
+                Content = new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("apikey", "dave-key-93b1c0");
+            using var response = await node.Http.SendAsync(request);
+            statuses.Add((int)response.StatusCode);
+        }
+
+        output.WriteLine("minute: 5 over two nodes: " + string.Join(",", statuses));
+        Assert.Equal(5, statuses.Count(s => s == 200));
+        Assert.Equal(5, statuses.Count(s => s == 429));
+    }
+
+    [Fact]
     public async Task Weights_three_to_one_give_exactly_75_25_over_two_nodes()
     {
         var weighted = Cluster.SeedConfig.Replace("route1", "weighted")

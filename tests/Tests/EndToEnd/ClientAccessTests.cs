@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Actors.FakeOpenAI;
+using Actors.Tests.Support;
+
+namespace Actors.Tests.EndToEnd;
+
+/// <summary>key-auth, a consumer's rate limit and the per-route concurrency cap, through a running node.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class ClientAccessTests : IAsyncLifetime
+{
+    private const string AliceKey = "alice-key-7c1e9b3f5a";
+    private GatewayNode _node = null!;
+    private FakeOpenAIServer _fake = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fake = await FakeUpstream.StartAsync();
+        _node = await GatewayNode.StartAsync(["--Gateway:MaxConcurrentRequestsPerRoute", "2"], new Dictionary<string, string> { ["DECK_ALICE_KEY"] = AliceKey });
+        var route = DeckFile.Route("guarded", [("m", _fake.ChatUrl)], "");
+        var yaml = route.Replace("    plugins:\n", "    plugins:\n    - name: key-auth\n      config: {key_names: [apikey]}\n")
+            + """
+            consumers:
+            - username: alice
+              keyauth_credentials:
+              - key: ${{ env "DECK_ALICE_KEY" }}
+            - username: carol
+              keyauth_credentials:
+              - key: carol-key-0f4d2a
+              plugins:
+              - name: rate-limiting
+                config: {minute: 3}
+            """ + "\n";
+        using var applied = await _node.PostConfigAsync(yaml);
+        Assert.True(applied.StatusCode == HttpStatusCode.OK, await applied.Content.ReadAsStringAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _fake.DisposeAsync();
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string? headerKey = null, string query = "")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _node.ProxyUrl + "/guarded" + query)
+        {
+            Content = new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        if (headerKey is not null) request.Headers.Add("apikey", headerKey);
+        return _node.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Only_a_consumers_key_gets_through_and_it_is_never_forwarded()
+    {
+        using var none = await SendAsync();
+        using var wrong = await SendAsync("not-a-key-at-all");
+        using var header = await SendAsync(AliceKey);
+        using var query = await SendAsync(query: "?apikey=" + AliceKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("No API key found in request", (string)JsonNode.Parse(await none.Content.ReadAsStringAsync())!["error"]!["message"]!);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, header.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        Assert.Equal(2, _fake.RequestCount);
+        Assert.All(_fake.Requests, r =>
+        {
+            Assert.False(r.Headers.ContainsKey("apikey"));
+            Assert.DoesNotContain(AliceKey, r.PathAndQuery + r.Body);
+        });
+        var config = await _node.Http.GetStringAsync(_node.AdminUrl + "/config");
+        Assert.DoesNotContain(AliceKey, config);
+        Assert.Contains("\"username\": \"alice\"", config);
+    }
+
+    [Fact]
+    public async Task A_consumer_over_its_rate_limit_gets_429_with_retry_after()
+    {
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 5; i++)
+        {
+            last?.Dispose();
+            last = await SendAsync("carol-key-0f4d2a");
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(TimeSpan.FromSeconds(20), last!.Headers.RetryAfter!.Delta);
+        Assert.Equal("rate_limit_error", (string)JsonNode.Parse(await last.Content.ReadAsStringAsync())!["error"]!["type"]!);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(AliceKey)).StatusCode); // another consumer is not affected
+    }
+
+    [Fact]
+    public async Task More_concurrent_requests_than_the_cap_get_429()
+    {
+        _fake.Apply(new FakeBehavior { DelayMs = 1000 });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => SendAsync(AliceKey)));
+
+        Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.All(responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests), r => Assert.NotNull(r.Headers.RetryAfter));
+        _fake.Apply(new FakeBehavior());
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(AliceKey)).StatusCode); // slots are given back
+    }
+}
