@@ -31,8 +31,10 @@ builder.WebHost.UseUrls([.. listeners.ProxyUrls, .. listeners.AdminUrls.Select(u
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 // Embedded mode hosts a one-silo cluster in this process; cluster mode is a thin client of the silos.
-if (cluster.UsesRedis) builder.UseOrleansClient(client => client.UseActorsClient(cluster));
+var tracing = Tracing.Endpoint(builder.Configuration);
+if (cluster.UsesRedis) builder.UseOrleansClient(client => { client.UseActorsClient(cluster); if (tracing is not null) client.AddActivityPropagation(); });
 else builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
+if (tracing is not null) builder.Services.AddGatewayTracing(tracing);
 
 builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
 builder.Services.AddSingleton(listeners);

@@ -25,6 +25,8 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         "Authorization", "Proxy-Authorization", "Cookie", "api-key", "x-api-key",
         // set by the gateway (the client's own id when it sent a sane one)
         RequestLog.Header,
+        // trace context is re-issued for the gateway's own span by the HTTP handler's propagator
+        "traceparent", "tracestate", "Request-Id",
         // the response is passed through byte for byte; ask for it uncompressed so its usage can be read
         "Accept-Encoding",
     };

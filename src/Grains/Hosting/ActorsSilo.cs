@@ -47,6 +47,8 @@ public static class ActorsSilo
         });
         silo.Services.AddOptions<RouteGrainOptions>().Bind(configuration.GetSection("Routes"));
         silo.AddDashboard();
+        // Grain calls carry the caller's trace context, so a request's trace spans API node, grain and provider.
+        silo.AddActivityPropagation();
         return silo;
     }
 
