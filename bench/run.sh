@@ -84,7 +84,7 @@ apply() { curl -fs -X POST "http://127.0.0.1:$1/config" --data-binary @"$2" >/de
 results=()
 run() { # label url [ROUTES]
   local label=$1 url=$2 routes=${3:-0}
-  ROUTES=$routes wrk -t2 -c"$conns" -d2s -s bench/wrk-post.lua "$url" >/dev/null 2>&1 || true   # warm-up
+  ROUTES=$routes wrk -t2 -c"$conns" -d"${WARMUP:-5}s" -s bench/wrk-post.lua "$url" >/dev/null 2>&1 || true   # warm-up: let the JIT tier up
   local txt; txt=$(ROUTES=$routes wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/wrk-post.lua "$url" 2>&1)
   echo "$txt" >"$work/wrk-$(echo "$label" | tr ' /()' '____').txt"
   local rps p50 p99 errs
@@ -136,9 +136,9 @@ start_api cluster2 "$c2p" "$c2a" --Cluster:Redis "127.0.0.1:$rp"
 apply "$c1a" "$work/one.yaml"; sleep 1
 run "actors, cluster mode (1 silo, 1 API node)" "http://127.0.0.1:$c1p/r0"
 cluster_peak=$(peak_kb cluster1)
-( ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$c1p/r0" >"$work/two-a.txt" 2>&1 ) &
-( ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$c2p/r0" >"$work/two-b.txt" 2>&1 ) &
-wait %1 %2 2>/dev/null || wait
+ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$c1p/r0" >"$work/two-a.txt" 2>&1 & wa=$!
+ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$c2p/r0" >"$work/two-b.txt" 2>&1 & wb=$!
+wait "$wa" "$wb"
 two=$(awk '/Requests\/sec/ {s+=$2} END {printf "%.2f", s}' "$work/two-a.txt" "$work/two-b.txt")
 printf '  %-42s %10s req/s\n' "actors, cluster mode, 2 API nodes (sum)" "$two"
 
