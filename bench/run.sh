@@ -84,7 +84,7 @@ apply() { curl -fs -X POST "http://127.0.0.1:$1/config" --data-binary @"$2" >/de
 results=()
 run() { # label url [ROUTES]
   local label=$1 url=$2 routes=${3:-0}
-  ROUTES=$routes wrk -t2 -c"$conns" -d"${WARMUP:-5}s" -s bench/wrk-post.lua "$url" >/dev/null 2>&1 || true   # warm-up: let the JIT tier up
+  ROUTES=$routes wrk -t2 -c"$conns" -d"${WARMUP:-10}s" -s bench/wrk-post.lua "$url" >/dev/null 2>&1 || true   # warm-up: let the JIT tier up
   local txt; txt=$(ROUTES=$routes wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/wrk-post.lua "$url" 2>&1)
   echo "$txt" >"$work/wrk-$(echo "$label" | tr ' /()' '____').txt"
   local rps p50 p99 errs
