@@ -46,7 +46,8 @@ public static class AdminEndpoints
     private static async Task PostConfigAsync(HttpContext context, ConfigApplier applier, IOptions<GatewayOptions> options)
     {
         var limit = options.Value.MaxConfigBytes;
-        if (context.Request.ContentLength > limit)
+        var body = await RequestBodies.ReadAsync(context.Request, limit);
+        if (body is null)
         {
             await OpenAIError.WriteAsync(context, 400, $"the config is larger than {limit} bytes", OpenAIError.InvalidRequest);
             return;
@@ -54,11 +55,11 @@ public static class AdminEndpoints
         string text;
         try
         {
-            text = await ReadTextAsync(context.Request, limit);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.Value.Span);
         }
-        catch (InvalidDataException ex)
+        catch (DecoderFallbackException)
         {
-            await OpenAIError.WriteAsync(context, 400, ex.Message, OpenAIError.InvalidRequest);
+            await OpenAIError.WriteAsync(context, 400, "the config is not valid UTF-8", OpenAIError.InvalidRequest);
             return;
         }
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -74,26 +75,6 @@ public static class AdminEndpoints
             version = result.Config!.Version,
             routes = result.Config.Routes.Select(r => r.Name),
         }, Json).ExecuteAsync(context);
-    }
-
-    private static async Task<string> ReadTextAsync(HttpRequest request, int limit)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit) throw new InvalidDataException($"the config is larger than {limit} bytes");
-            buffer.Write(chunk, 0, read);
-        }
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new InvalidDataException("the config is not valid UTF-8");
-        }
     }
 
     private static async Task GetBalancerAsync(string name, HttpContext context, RouteTableHolder table, IClusterClient cluster)

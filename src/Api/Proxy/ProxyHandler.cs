@@ -179,31 +179,9 @@ public sealed class ProxyHandler(
     private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context)
     {
         var limit = options.Value.MaxRequestBodyBytes;
-        if (context.Request.ContentLength > limit)
-        {
-            await OpenAIError.WriteAsync(context, 413, $"the request body is larger than {limit} bytes", OpenAIError.InvalidRequest);
-            return null;
-        }
-        using var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    await OpenAIError.WriteAsync(context, 413, $"the request body is larger than {limit} bytes", OpenAIError.InvalidRequest);
-                    return null;
-                }
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var body = await RequestBodies.ReadAsync(context.Request, limit);
+        if (body is null) await OpenAIError.WriteAsync(context, 413, $"the request body is larger than {limit} bytes", OpenAIError.InvalidRequest);
+        return body;
     }
 
     /// <summary>A picked target, or the response to send when there is none.</summary>
