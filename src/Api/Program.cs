@@ -48,6 +48,7 @@ builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddSingleton<UpstreamForwarder>();
 builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
+builder.Services.AddHostedService<CircuitStateGauge>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 builder.Services.AddSingleton<ProxyHandler>();
 

@@ -14,6 +14,9 @@ public sealed class GatewayMetrics : IDisposable
     public const string MeterName = "Actors.Gateway";
 
     private readonly Meter _meter = new(MeterName);
+
+    /// <summary>For instruments registered elsewhere (observable gauges).</summary>
+    public Meter Meter => _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _tokens;
     private readonly Counter<double> _cost;

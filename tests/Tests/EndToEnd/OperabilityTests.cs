@@ -114,4 +114,22 @@ public sealed class OperabilityTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(4, Value(Line("ai_llm_provider_latency_ms_count", "ai_model=\"good\"")));
         Assert.True(Value(Line("actors_failovers_total", "ai_model=\"bad\"", "reason=\"status\"")) >= 2);
     }
+
+    [Fact]
+    public async Task The_circuit_state_is_a_gauge()
+    {
+        await _node.PostConfigAsync(DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], "max_fails: 1\nfail_timeout: 600000"));
+        for (var i = 0; i < 3; i++) (await _node.ChatAsync("/ops")).Dispose();
+
+        string? open = null, closed = null;
+        for (var i = 0; i < 80 && (open is null || closed is null); i++)
+        {
+            await Task.Delay(250); // the gauge is refreshed from the grains every 5 s
+            var lines = (await _node.Http.GetStringAsync(_node.AdminUrl + "/metrics")).Split('\n');
+            open = lines.FirstOrDefault(l => l.StartsWith("actors_circuit_open{") && l.Contains("ai_model=\"bad\"") && l.EndsWith(" 1"));
+            closed = lines.FirstOrDefault(l => l.StartsWith("actors_circuit_open{") && l.Contains("ai_model=\"good\"") && l.EndsWith(" 0"));
+        }
+        Assert.NotNull(open);
+        Assert.NotNull(closed);
+    }
 }

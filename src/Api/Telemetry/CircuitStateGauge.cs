@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Routes;
+
+namespace Actors.Api.Telemetry;
+
+/// <summary>
+/// Exports the route grains' circuit state as a gauge, <c>actors_circuit_open{route,ai_provider,ai_model}</c>
+/// (1 open or half-open, 0 closed). The states are fetched from the grains in the background every few seconds, so
+/// a scrape never waits on the cluster.
+/// </summary>
+public sealed class CircuitStateGauge : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private readonly IClusterClient _cluster;
+    private readonly RouteTableHolder _routes;
+    private readonly ILogger<CircuitStateGauge> _logger;
+    private volatile IReadOnlyList<RouteBalancerState> _states = [];
+
+    public CircuitStateGauge(IClusterClient cluster, RouteTableHolder routes, GatewayMetrics metrics, ILogger<CircuitStateGauge> logger)
+    {
+        _cluster = cluster;
+        _routes = routes;
+        _logger = logger;
+        metrics.Meter.CreateObservableGauge("actors_circuit_open", Observe, description: "1 while a target's circuit is open or half-open");
+    }
+
+    private IEnumerable<Measurement<int>> Observe() =>
+        _states.SelectMany(route => route.Targets.Select(t => new Measurement<int>(t.Healthy ? 0 : 1,
+            new KeyValuePair<string, object?>("route", route.Route),
+            new KeyValuePair<string, object?>("ai_provider", t.Provider),
+            new KeyValuePair<string, object?>("ai_model", t.Model))));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                _states = await Task.WhenAll(_routes.Current.Routes.Select(r => _cluster.GetGrain<IRouteGrain>(r.Name).GetState()));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogDebug("Circuit states not refreshed: {Error}", ex.Message);
+            }
+        }
+    }
+}
