@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test: unit, in-process grain tests, and the process-level end-to-end and
-# cluster tests (those need redis-server on PATH; .ci/run installs it). Ends with one line:
+# cluster tests, which need redis-server and Debian's chromium: installed here with apt-get when missing.
+# Ends with one line:
 #   tests: N passed, M failed
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing ${need[*]}…"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "${need[@]}" >/dev/null \
+    || { echo "could not install ${need[*]}"; echo "tests: 0 passed, 1 failed"; exit 1; }
+fi
 
 results="TestResults"
 rm -rf "$results"
