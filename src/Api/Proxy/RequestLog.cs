@@ -26,9 +26,13 @@ public sealed class RequestLog(string requestId)
         return given.Length is > 0 and <= 128 && given.All(c => c is > ' ' and < (char)0x7f) ? given : Guid.NewGuid().ToString("N");
     }
 
-    public void Write(ILogger logger, int status) =>
+    public void Write(ILogger logger, int status)
+    {
+        // Checked first: the call below boxes its arguments even when the level is off.
+        if (!logger.IsEnabled(LogLevel.Information)) return;
         logger.LogInformation(
             "proxied {RequestId} route={Route} consumer={Consumer} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}",
             RequestId, Route ?? "-", Consumer ?? "-", Target ?? "-", status, Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1),
             Attempts, PromptTokens, CompletionTokens);
+    }
 }
