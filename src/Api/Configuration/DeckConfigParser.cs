@@ -332,8 +332,9 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
         var algorithm = ReadString(map, "algorithm", $"{path}.algorithm", required: false) ?? BalancerAlgorithms.RoundRobin;
         if (!BalancerAlgorithms.Supported.Contains(algorithm))
         {
-            var known = algorithm == "semantic" ? "is not supported yet (it needs embeddings and a vector store)"
-                : BalancerAlgorithms.Known.Contains(algorithm) ? "is not supported yet" : "is not a known algorithm";
+            var known = algorithm == BalancerAlgorithms.Semantic
+                ? "is not supported yet (it needs embeddings and a vector store)"
+                : "is not a known algorithm";
             Problem($"{path}.algorithm", $"'{algorithm}' {known}; supported: {string.Join(", ", BalancerAlgorithms.Supported)}");
         }
         return spec with

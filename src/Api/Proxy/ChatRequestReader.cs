@@ -10,27 +10,26 @@ public static class ChatRequestReader
     // Duplicate keys make a request ambiguous (which "model" did the client mean?): reject them.
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
-    /// <summary>Parses and checks the body; on failure <paramref name="error"/> says what is wrong, for the client.</summary>
-    public static bool TryParse(ReadOnlyMemory<byte> body, out JsonDocument? document, out string? error)
+    /// <summary>
+    /// Checks the body; on failure <paramref name="error"/> says what is wrong, for the client. The parsed document is
+    /// only for checking: the rewrite works on the original bytes.
+    /// </summary>
+    public static bool IsValid(ReadOnlyMemory<byte> body, out string? error)
     {
-        document = null;
         if (body.IsEmpty) { error = "the request body is empty; expected a JSON object with a messages array"; return false; }
         // The JSON reader checks UTF-8 only where it decodes; a provider would choke on the rest.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span)) { error = "the request body is not valid UTF-8"; return false; }
-        JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body, Options);
+            using var document = JsonDocument.Parse(body, Options);
+            error = Check(document.RootElement);
+            return error is null;
         }
         catch (JsonException ex)
         {
             error = $"the request body is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
             return false;
         }
-        error = Check(doc.RootElement);
-        if (error is not null) { doc.Dispose(); return false; }
-        document = doc;
-        return true;
     }
 
     private static string? Check(JsonElement root)
@@ -68,6 +67,4 @@ public static class ChatRequestReader
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _) ? null : $"'{name}' must be an integer";
     }
 
-    public static bool IsStreaming(JsonDocument document) =>
-        document.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
 }

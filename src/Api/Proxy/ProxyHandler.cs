@@ -70,15 +70,12 @@ public sealed class ProxyHandler(
 
         var body = await ReadBodyAsync(context);
         if (body is null) return;
-        if (!ChatRequestReader.TryParse(body.Value, out var document, out var error))
+        if (!ChatRequestReader.IsValid(body.Value, out var error))
         {
             await OpenAIError.WriteAsync(context, 400, error!, OpenAIError.InvalidRequest);
             return;
         }
-        using (document)
-        {
-            await ForwardWithFailoverAsync(context, route, body.Value, log);
-        }
+        await ForwardWithFailoverAsync(context, route, body.Value, log);
     }
 
     private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ReadOnlyMemory<byte> request, RequestLog log)

@@ -143,13 +143,12 @@ public static class BalancerAlgorithms
     public const string LowestUsage = "lowest-usage";
     public const string ConsistentHashing = "consistent-hashing";
     public const string Priority = "priority";
+    /// <summary>Kong's embeddings-based algorithm: known, not implemented (it needs a vector store).</summary>
+    public const string Semantic = "semantic";
 
     /// <summary>Algorithms this build implements.</summary>
     public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority];
 
-    /// <summary>Algorithms Kong's ai-proxy-advanced knows that this build does not implement yet.</summary>
-    public static readonly IReadOnlyList<string> Known =
-        [RoundRobin, "lowest-latency", "lowest-usage", "consistent-hashing", "priority", "semantic"];
 }
 
 [GenerateSerializer, Immutable]
