@@ -8,7 +8,8 @@ using Actors.Grains.Hosting;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json next to the binary applies wherever the gateway is started from
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 var problems = new List<string>();
 var listeners = Listeners.FromConfiguration(builder.Configuration, problems);
@@ -31,7 +32,7 @@ builder.WebHost.UseUrls([.. listeners.ProxyUrls, .. listeners.AdminUrls.Select(u
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
 // Embedded mode hosts a one-silo cluster in this process; cluster mode is a thin client of the silos.
-var tracing = Tracing.Endpoint(builder.Configuration);
+var tracing = OtlpSettings.Endpoint(builder.Configuration);
 if (cluster.UsesRedis) builder.UseOrleansClient(client => { client.UseActorsClient(cluster); if (tracing is not null) client.AddActivityPropagation(); });
 else builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
 if (tracing is not null) builder.Services.AddGatewayTracing(tracing);
@@ -40,6 +41,7 @@ builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSect
 builder.Services.AddSingleton(listeners);
 builder.Services.AddSingleton(ProviderRegistry.Default);
 builder.Services.AddSingleton<RouteTableHolder>();
+builder.Services.AddSingleton(typeof(GrainReferences<>));
 builder.Services.AddSingleton<UpstreamClients>();
 builder.Services.AddSingleton<ConfigApplier>();
 builder.Services.AddSingleton<ConfigSync>();

@@ -34,10 +34,10 @@ public static class AdminEndpoints
             routes = table.Current.Routes.Select(r => new { name = r.Name, paths = r.Spec.Paths, algorithm = r.Spec.Balancer.Algorithm, targets = r.Targets.Count }),
         }, Json));
         endpoints.MapGet("/routes/{name}/balancer", GetBalancerAsync);
-        endpoints.MapGet("/routes/state", async (RouteTableHolder table, IClusterClient cluster) =>
+        endpoints.MapGet("/routes/state", async (RouteTableHolder table, GrainReferences<IRouteGrain> grains) =>
         {
             var states = await Task.WhenAll(table.Current.Routes.OrderBy(r => r.Name, StringComparer.Ordinal)
-                .Select(r => cluster.GetGrain<IRouteGrain>(r.Name).GetState()));
+                .Select(r => grains.For(r.Name).GetState()));
             return Results.Json(new { version = table.Current.Version, routes = states }, Json);
         });
         endpoints.MapGet("/dashboard/routes", () => Results.Content(RoutesPage.Html, "text/html; charset=utf-8"));
@@ -77,14 +77,14 @@ public static class AdminEndpoints
         }, Json).ExecuteAsync(context);
     }
 
-    private static async Task GetBalancerAsync(string name, HttpContext context, RouteTableHolder table, IClusterClient cluster)
+    private static async Task GetBalancerAsync(string name, HttpContext context, RouteTableHolder table, GrainReferences<IRouteGrain> grains)
     {
         if (table.Current.Find(name) is null)
         {
             await OpenAIError.WriteAsync(context, 404, $"no route named '{name}'", OpenAIError.NotFound);
             return;
         }
-        var state = await cluster.GetGrain<IRouteGrain>(name).GetState();
+        var state = await grains.For(name).GetState();
         await Results.Json(state, Json).ExecuteAsync(context);
     }
 }

@@ -13,7 +13,7 @@ namespace Actors.Api.Proxy;
 /// <c>rate-limiting</c> bucket enforced cluster-wide by its grain, and this node's cap on concurrent requests per
 /// route (both 429 with <c>Retry-After</c>).
 /// </summary>
-public sealed class ClientAccess(IClusterClient cluster, IOptions<GatewayOptions> options, ILogger<ClientAccess> logger)
+public sealed class ClientAccess(GrainReferences<IConsumerLimiterGrain> limiters, IOptions<GatewayOptions> options, ILogger<ClientAccess> logger)
 {
     private readonly ConcurrentDictionary<string, int[]> _inFlight = new(StringComparer.Ordinal);
 
@@ -39,7 +39,7 @@ public sealed class ClientAccess(IClusterClient cluster, IOptions<GatewayOptions
         RateDecision decision;
         try
         {
-            decision = await ClusterCalls.WithRetryAsync(() => cluster.GetGrain<IConsumerLimiterGrain>(consumer.Username).TryTake(limit),
+            decision = await ClusterCalls.WithRetryAsync(() => limiters.For(consumer.Username).TryTake(limit),
                 options.Value.ClusterCallDeadline, context.RequestAborted);
         }
         catch (Exception ex) when (ClusterCalls.IsTransient(ex))

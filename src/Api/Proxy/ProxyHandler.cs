@@ -16,7 +16,7 @@ namespace Actors.Api.Proxy;
 public sealed class ProxyHandler(
     RouteTableHolder routes,
     ConfigSync configSync,
-    IClusterClient cluster,
+    GrainReferences<IRouteGrain> grains,
     UpstreamForwarder forwarder,
     ClientAccess access,
     Telemetry.GatewayMetrics metrics,
@@ -187,7 +187,7 @@ public sealed class ProxyHandler(
     /// <summary>Step 3: one grain call. The grain's target list and this node's must agree (same revision).</summary>
     private async Task<Picked> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
     {
-        var grain = cluster.GetGrain<IRouteGrain>(route.Name);
+        var grain = grains.For(route.Name);
         var deadline = options.Value.ClusterCallDeadline;
         var hashKey = route.Spec.Balancer.Algorithm == BalancerAlgorithms.ConsistentHashing
             && context.Request.Headers.TryGetValue(route.Spec.Balancer.HashOnHeader, out var header) && !string.IsNullOrEmpty(header)
@@ -237,7 +237,7 @@ public sealed class ProxyHandler(
             latencyMs, result.PromptTokens, result.CompletionTokens);
         try
         {
-            _ = cluster.GetGrain<IRouteGrain>(route.Name).Report(outcome);
+            _ = grains.For(route.Name).Report(outcome);
         }
         catch (Exception ex)
         {

@@ -25,8 +25,8 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         "Authorization", "Proxy-Authorization", "Cookie", "api-key", "x-api-key",
         // set by the gateway (the client's own id when it sent a sane one)
         RequestLog.Header,
-        // trace context is re-issued for the gateway's own span by the HTTP handler's propagator
-        "traceparent", "tracestate", "Request-Id",
+        // legacy trace header; traceparent is handled in ForwardAsync
+        "Request-Id",
         // the response is passed through byte for byte; ask for it uncompressed so its usage can be read
         "Accept-Encoding",
     };
@@ -55,9 +55,13 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         timeout.CancelAfter(Capped(TimeSpan.FromMilliseconds(balancer.ConnectTimeoutMs) + writeTimeout + readTimeout));
         var content = new RequestBodyContent(body, writeTimeout, () => timeout.CancelAfter(Capped(readTimeout)));
         using var request = new HttpRequestMessage(HttpMethod.Post, target.Upstream) { Content = content };
+        var tracing = System.Diagnostics.Activity.Current is not null;
         foreach (var (name, values) in context.Request.Headers)
         {
             if (RequestHeadersNotForwarded.Contains(name) || string.Equals(name, target.AuthHeaderName, StringComparison.OrdinalIgnoreCase)) continue;
+            // With tracing on, the HTTP handler re-issues the trace context for the gateway's own span; with it off
+            // there is no span, and the caller's context goes on unchanged.
+            if (tracing && IsTraceContext(name)) continue;
             // the consumer's key is for this gateway only
             if (route.Spec.KeyAuth is { } keyAuth && keyAuth.KeyNames.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
             request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
@@ -90,6 +94,9 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
                 : await BufferAsync(context, route, target, response, readTimeout, attempt);
         }
     }
+
+    private static bool IsTraceContext(string header) =>
+        string.Equals(header, "traceparent", StringComparison.OrdinalIgnoreCase) || string.Equals(header, "tracestate", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsTimeout(Exception ex, RequestBodyContent content) =>
         content.TimedOut || ex is OperationCanceledException or TimeoutException || ex.InnerException is TimeoutException;

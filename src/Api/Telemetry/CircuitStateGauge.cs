@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Actors.Api.Hosting;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Routes;
 
@@ -12,14 +13,14 @@ namespace Actors.Api.Telemetry;
 public sealed class CircuitStateGauge : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-    private readonly IClusterClient _cluster;
+    private readonly GrainReferences<IRouteGrain> _grains;
     private readonly RouteTableHolder _routes;
     private readonly ILogger<CircuitStateGauge> _logger;
     private volatile IReadOnlyList<RouteBalancerState> _states = [];
 
-    public CircuitStateGauge(IClusterClient cluster, RouteTableHolder routes, GatewayMetrics metrics, ILogger<CircuitStateGauge> logger)
+    public CircuitStateGauge(GrainReferences<IRouteGrain> grains, RouteTableHolder routes, GatewayMetrics metrics, ILogger<CircuitStateGauge> logger)
     {
-        _cluster = cluster;
+        _grains = grains;
         _routes = routes;
         _logger = logger;
         metrics.Meter.CreateObservableGauge("actors_circuit_open", Observe, description: "1 while a target's circuit is open or half-open");
@@ -38,7 +39,7 @@ public sealed class CircuitStateGauge : BackgroundService
         {
             try
             {
-                _states = await Task.WhenAll(_routes.Current.Routes.Select(r => _cluster.GetGrain<IRouteGrain>(r.Name).GetState()));
+                _states = await Task.WhenAll(_routes.Current.Routes.Select(r => _grains.For(r.Name).GetState()));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

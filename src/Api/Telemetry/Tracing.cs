@@ -12,12 +12,6 @@ public static class Tracing
     public static readonly string[] Sources =
         ["Microsoft.AspNetCore", "System.Net.Http", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
-    public static Uri? Endpoint(IConfiguration configuration)
-    {
-        var value = configuration["Otel:Endpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        return Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : null;
-    }
-
     public static void AddGatewayTracing(this IServiceCollection services, Uri endpoint) =>
         services.AddOpenTelemetry().WithTracing(tracing => tracing
             .AddSource(Sources)

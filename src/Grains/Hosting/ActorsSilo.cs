@@ -47,8 +47,9 @@ public static class ActorsSilo
         });
         silo.Services.AddOptions<RouteGrainOptions>().Bind(configuration.GetSection("Routes"));
         silo.AddDashboard();
-        // Grain calls carry the caller's trace context, so a request's trace spans API node, grain and provider.
-        silo.AddActivityPropagation();
+        // With tracing on, grain calls carry the caller's trace context, so a request's trace spans API node, grain and
+        // provider. Off, the filter would still run on every grain call (measured: ~3% of a proxied request's CPU).
+        if (OtlpSettings.Endpoint(configuration) is not null) silo.AddActivityPropagation();
         return silo;
     }
 

@@ -28,4 +28,26 @@ public sealed class TracingTests
         Assert.StartsWith($"00-{traceId}-", sent);
         Assert.DoesNotContain("00f067aa0ba902b7", sent); // a span of the gateway's own, child of the caller's
     }
+
+    [Fact]
+    public async Task Without_tracing_the_callers_trace_context_goes_to_the_provider_unchanged()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        await using var node = await GatewayNode.StartAsync();
+        using (var applied = await node.PostConfigAsync(DeckFile.Route("untraced", [("m", fake.ChatUrl)], ""))) Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        const string traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, node.ProxyUrl + "/untraced")
+        {
+            Content = new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", traceparent);
+        request.Headers.Add("tracestate", "vendor=abc");
+        using var response = await node.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = Assert.Single(fake.Requests).Headers;
+        Assert.Equal(traceparent, sent["traceparent"]);
+        Assert.Equal("vendor=abc", sent["tracestate"]);
+    }
 }
