@@ -8,6 +8,8 @@ using Actors.Grains.Hosting;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
+SocketCompletions.PreferInline();
+
 // appsettings.json next to the binary applies wherever the gateway is started from
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 

@@ -46,7 +46,7 @@ public static class AdminEndpoints
     private static async Task PostConfigAsync(HttpContext context, ConfigApplier applier, IOptions<GatewayOptions> options)
     {
         var limit = options.Value.MaxConfigBytes;
-        var body = await RequestBodies.ReadAsync(context.Request, limit);
+        using var body = await RequestBodies.ReadAsync(context.Request, limit);
         if (body is null)
         {
             await OpenAIError.WriteAsync(context, 400, $"the config is larger than {limit} bytes", OpenAIError.InvalidRequest);
@@ -55,7 +55,7 @@ public static class AdminEndpoints
         string text;
         try
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.Value.Span);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.WrittenSpan);
         }
         catch (DecoderFallbackException)
         {

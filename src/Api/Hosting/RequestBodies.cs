@@ -1,28 +1,35 @@
-using System.Buffers;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace Actors.Api.Hosting;
 
 public static class RequestBodies
 {
-    /// <summary>Reads a whole request body of at most <paramref name="limit"/> bytes; null when it is larger.</summary>
-    public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, int limit)
+    /// <summary>
+    /// Reads a whole request body of at most <paramref name="limit"/> bytes into a pooled buffer (the caller disposes
+    /// it); null when the body is larger.
+    /// </summary>
+    public static async Task<ArrayPoolBufferWriter<byte>?> ReadAsync(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var body = new ArrayPoolBufferWriter<byte>(request.ContentLength is { } length ? (int)length + 1 : 4096);
         try
         {
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            while ((read = await request.Body.ReadAsync(body.GetMemory(1), request.HttpContext.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > limit) return null;
-                buffer.Write(chunk, 0, read);
+                body.Advance(read);
+                if (body.WrittenCount > limit)
+                {
+                    body.Dispose();
+                    return null;
+                }
             }
+            return body;
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            body.Dispose();
+            throw;
         }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 }

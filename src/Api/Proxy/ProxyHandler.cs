@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Hosting;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
@@ -68,14 +68,17 @@ public sealed class ProxyHandler(
             return;
         }
 
-        var body = await ReadBodyAsync(context);
+        using var body = await ReadBodyAsync(context);
         if (body is null) return;
-        if (!ChatRequestReader.IsValid(body.Value, out var error))
+        // Socket completions run inline on the socket threads (SocketCompletions): checking a large body there would
+        // hold up every other connection on that thread, so it moves to the thread pool first.
+        if (body.WrittenCount > 64 * 1024) await Task.Yield();
+        if (!ChatRequestReader.IsValid(body.WrittenMemory, out var error))
         {
             await OpenAIError.WriteAsync(context, 400, error!, OpenAIError.InvalidRequest);
             return;
         }
-        await ForwardWithFailoverAsync(context, route, body.Value, log);
+        await ForwardWithFailoverAsync(context, route, body.WrittenMemory, log);
     }
 
     private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ReadOnlyMemory<byte> request, RequestLog log)
@@ -101,7 +104,7 @@ public sealed class ProxyHandler(
                 return;
             }
 
-            var rewritten = new ArrayBufferWriter<byte>(4096);
+            using var rewritten = new ArrayPoolBufferWriter<byte>(request.Length + 256);
             ChatRequestRewriter.Write(request.Span, target, rewritten);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt, log.RequestId);
@@ -173,7 +176,7 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>Step 2: reads the whole body up to the limit; writes 413 and returns null when it is larger.</summary>
-    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext context)
+    private async Task<ArrayPoolBufferWriter<byte>?> ReadBodyAsync(HttpContext context)
     {
         var limit = options.Value.MaxRequestBodyBytes;
         var body = await RequestBodies.ReadAsync(context.Request, limit);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Microsoft.AspNetCore.Http.Features;
@@ -64,7 +65,8 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
             if (tracing && IsTraceContext(name)) continue;
             // the consumer's key is for this gateway only
             if (route.Spec.KeyAuth is { } keyAuth && keyAuth.KeyNames.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
-            request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            if (values.Count == 1) request.Headers.TryAddWithoutValidation(name, values[0]);
+            else request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
         if (target.AuthHeaderName is not null) request.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);
         request.Headers.TryAddWithoutValidation(RequestLog.Header, requestId);
@@ -87,11 +89,11 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         {
             var status = (int)response.StatusCode;
             if (route.FailsOverOn(FailoverCriterion.ForStatus(status)))
-                return await HoldBackAsync(response, readTimeout, aborted);
+                return await HoldBackAsync(response, timeout, readTimeout, aborted);
 
             return IsEventStream(response)
-                ? await StreamAsync(context, route, target, response, readTimeout, attempt, started)
-                : await BufferAsync(context, route, target, response, readTimeout, attempt);
+                ? await StreamAsync(context, route, target, response, timeout, readTimeout, attempt, started)
+                : await BufferAsync(context, route, target, response, timeout, readTimeout, attempt);
         }
     }
 
@@ -109,31 +111,31 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
     };
 
     /// <summary>A failure status: keep its body (bounded) for the client in case every target fails.</summary>
-    private static async Task<AttemptResult> HoldBackAsync(HttpResponseMessage response, TimeSpan readTimeout, CancellationToken aborted)
+    private static async Task<AttemptResult> HoldBackAsync(HttpResponseMessage response, CancellationTokenSource timeout, TimeSpan readTimeout, CancellationToken aborted)
     {
-        using var body = await ReadBodyAsync(response, readTimeout, MaxFailureBody, truncate: true, aborted);
+        using var body = await ReadBodyAsync(response, timeout, readTimeout, MaxFailureBody, truncate: true, aborted);
         return new AttemptResult
         {
             Failure = FailureKind.Status,
             Status = (int)response.StatusCode,
             Healthy = false,
-            FailureBody = body?.ToArray() ?? [],
+            FailureBody = body?.WrittenSpan.ToArray() ?? [],
             FailureContentType = response.Content.Headers.ContentType?.ToString(),
         };
     }
 
     /// <summary>A JSON response: read it whole (so a cut is still retryable), then send it at once.</summary>
     private async Task<AttemptResult> BufferAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target,
-        HttpResponseMessage response, TimeSpan readTimeout, int attempt)
+        HttpResponseMessage response, CancellationTokenSource timeout, TimeSpan readTimeout, int attempt)
     {
-        using var bytes = await ReadBodyAsync(response, readTimeout, MaxBufferedResponse, truncate: false, context.RequestAborted);
+        using var bytes = await ReadBodyAsync(response, timeout, readTimeout, MaxBufferedResponse, truncate: false, context.RequestAborted);
         if (bytes is null)
         {
             logger.LogWarning("Route {Route} target {Target}: response body cut or too slow", route.Name, target);
             return Failed(route, FailureKind.Error);
         }
         var status = (int)response.StatusCode;
-        var buffer = bytes.GetBuffer().AsMemory(0, (int)bytes.Length);
+        var buffer = bytes.WrittenMemory;
         UsageReader.TryRead(buffer.Span, out var prompt, out var completion);
         StartResponse(context, route, target, response, attempt);
         context.Response.ContentLength = buffer.Length;
@@ -143,7 +145,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
 
     /// <summary>Server-sent events go to the client as they arrive: every read is flushed at once.</summary>
     private async Task<AttemptResult> StreamAsync(HttpContext context, ResolvedRoute route, ResolvedTarget target,
-        HttpResponseMessage response, TimeSpan readTimeout, int attempt, long started)
+        HttpResponseMessage response, CancellationTokenSource idle, TimeSpan readTimeout, int attempt, long started)
     {
         var aborted = context.RequestAborted;
         double? firstByteMs = null;
@@ -155,7 +157,6 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         {
             await context.Response.StartAsync(aborted);
             await using var upstream = await response.Content.ReadAsStreamAsync(aborted);
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             while (true)
             {
                 idle.CancelAfter(readTimeout);
@@ -187,41 +188,50 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
     }
 
     /// <summary>
-    /// Reads a body with a per-read idle timeout; null when it is cut or too slow. Past <paramref name="limit"/> it
-    /// is cut short when <paramref name="truncate"/>, else null.
+    /// Reads a body into a pooled buffer (the caller disposes it) with a per-read idle timeout on
+    /// <paramref name="idle"/>, the attempt's timeout source (linked to the client's abort); null when the body is cut
+    /// or too slow. Past <paramref name="limit"/> it is cut short when <paramref name="truncate"/>, else null.
     /// </summary>
-    private static async Task<MemoryStream?> ReadBodyAsync(HttpResponseMessage response, TimeSpan readTimeout, int limit, bool truncate, CancellationToken aborted)
+    private static async Task<ArrayPoolBufferWriter<byte>?> ReadBodyAsync(HttpResponseMessage response, CancellationTokenSource idle,
+        TimeSpan readTimeout, int limit, bool truncate, CancellationToken aborted)
     {
-        var result = new MemoryStream(response.Content.Headers.ContentLength is { } n and <= 1 << 20 ? (int)n : 4096);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var declared = response.Content.Headers.ContentLength;
+        var result = new ArrayPoolBufferWriter<byte>(declared is { } n and < 1 << 20 ? (int)n + 1 : 16 * 1024);
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(aborted);
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             while (true)
             {
                 idle.CancelAfter(readTimeout);
-                var read = await stream.ReadAsync(buffer, idle.Token);
+                var read = await stream.ReadAsync(result.GetMemory(1), idle.Token);
                 if (read == 0) return result;
-                if (result.Length + read > limit)
+                if (result.WrittenCount + read > limit)
                 {
-                    if (truncate) return result;
-                    await result.DisposeAsync();
+                    if (truncate)
+                    {
+                        result.Advance(limit - result.WrittenCount);
+                        return result;
+                    }
+                    result.Dispose();
                     return null;
                 }
-                result.Write(buffer, 0, read);
+                result.Advance(read);
             }
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or IOException)
         {
-            await result.DisposeAsync();
+            result.Dispose();
             return null;
         }
-        finally
+        catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            result.Dispose();
+            throw;
         }
     }
+
+    private static Microsoft.Extensions.Primitives.StringValues AsStringValues(System.Net.Http.Headers.HeaderStringValues values) =>
+        values.Count == 1 ? values.ToString() : values.ToArray();
 
     private static bool IsEventStream(HttpResponseMessage response) =>
         response.Content.Headers.ContentType?.MediaType == "text/event-stream";
@@ -230,11 +240,12 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
     {
         var to = context.Response;
         to.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers)
-            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
-        foreach (var (name, values) in response.Content.Headers)
-            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = values.ToArray();
-        if (response.Headers.TryGetValues(RequestLog.Header, out var providerId)) to.Headers["X-Provider-Request-Id"] = providerId.ToArray();
+        // NonValidated: the provider's header values are passed on as sent, without parsing them first.
+        foreach (var (name, values) in response.Headers.NonValidated)
+            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = AsStringValues(values);
+        foreach (var (name, values) in response.Content.Headers.NonValidated)
+            if (!ResponseHeadersNotCopied.Contains(name)) to.Headers[name] = AsStringValues(values);
+        if (response.Headers.NonValidated.TryGetValues(RequestLog.Header, out var providerId)) to.Headers["X-Provider-Request-Id"] = AsStringValues(providerId);
         if (route.Spec.ModelNameHeader) to.Headers["X-Kong-LLM-Model"] = target.Spec.QualifiedModel;
         to.Headers["X-Actors-Target"] = target.IndexHeader;
         to.Headers["X-Actors-Attempts"] = (attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
