@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 secs=${1:-10}
 conns=${CONNECTIONS:-64}
+# .NET tiers its code up (with profile-guided optimisation) over the first ~30 s under load; measure after that.
+warmup=${WARMUP:-30}
+memory_secs=${MEMORY_SECS:-60}
 work="$root/bench/.work"
 rm -rf "$work"; mkdir -p "$work"
 out="$root/bench/results/latest.md"
@@ -84,7 +87,7 @@ apply() { curl -fs -X POST "http://127.0.0.1:$1/config" --data-binary @"$2" >/de
 results=()
 run() { # label url [ROUTES]
   local label=$1 url=$2 routes=${3:-0}
-  ROUTES=$routes wrk -t2 -c"$conns" -d"${WARMUP:-10}s" -s bench/wrk-post.lua "$url" >/dev/null 2>&1 || true   # warm-up: let the JIT tier up
+  ROUTES=$routes wrk -t2 -c"$conns" -d"${warmup}s" -s bench/wrk-post.lua "$url" >/dev/null 2>&1 || true   # warm-up: let the JIT tier up
   local txt; txt=$(ROUTES=$routes wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/wrk-post.lua "$url" 2>&1)
   echo "$txt" >"$work/wrk-$(echo "$label" | tr ' /()' '____').txt"
   local rps p50 p99 errs
@@ -111,6 +114,13 @@ start_api embedded "$gp" "$ga" --Cluster:SiloPort "$(port)" --Cluster:GatewayPor
 apply "$ga" "$work/one.yaml"
 run "actors, embedded mode" "http://127.0.0.1:$gp/r0"
 embedded_peak=$(peak_kb embedded)
+# memory over a long run: resident set size every 5 s while wrk keeps the gateway busy
+wrk -t2 -c"$conns" -d"${memory_secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$gp/r0" >"$work/wrk-memory.txt" 2>&1 & wm=$!
+rss=()
+for _ in $(seq 1 $((memory_secs / 5))); do sleep 5; rss+=("$(awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$(cat "$work/embedded.pid")/status")"); done
+wait "$wm" || true
+memory_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-memory.txt")
+printf '  %-42s %s MiB (every 5 s), %s req/s\n' "memory over ${memory_secs} s, embedded" "${rss[*]}" "$memory_rps"
 apply "$ga" "$work/stream.yaml"
 stream_ttfb "fake upstream directly" "http://127.0.0.1:$fake/v1/chat/completions"
 stream_ttfb "nginx proxy (proxy_buffering off)" "http://127.0.0.1:$proxy_stream/v1/chat/completions"
@@ -136,11 +146,20 @@ start_api cluster2 "$c2p" "$c2a" --Cluster:Redis "127.0.0.1:$rp"
 apply "$c1a" "$work/one.yaml"; sleep 1
 run "actors, cluster mode (1 silo, 1 API node)" "http://127.0.0.1:$c1p/r0"
 cluster_peak=$(peak_kb cluster1)
+# both nodes warmed up together before the measured run (the second node has not served anything yet)
+ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${warmup}s" -s bench/wrk-post.lua "http://127.0.0.1:$c1p/r0" >/dev/null 2>&1 & wa=$!
+ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${warmup}s" -s bench/wrk-post.lua "http://127.0.0.1:$c2p/r0" >/dev/null 2>&1 & wb=$!
+wait "$wa" "$wb" || true
 ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$c1p/r0" >"$work/two-a.txt" 2>&1 & wa=$!
 ROUTES=0 wrk -t1 -c$((conns / 2)) -d"${secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$c2p/r0" >"$work/two-b.txt" 2>&1 & wb=$!
 wait "$wa" "$wb"
 two=$(awk '/Requests\/sec/ {s+=$2} END {printf "%.2f", s}' "$work/two-a.txt" "$work/two-b.txt")
 printf '  %-42s %10s req/s\n' "actors, cluster mode, 2 API nodes (sum)" "$two"
+
+# ---- one route grain: picks per second, callers in the silo's process and over TCP ----------------------------
+echo "picks through one route grain ($secs s per run)…"
+picks=$(dotnet "bench/Actors.Benchmarks/bin/$bin/Actors.Benchmarks.dll" grain-picks "$secs" 256 2>&1 | grep -E '^(\||one route)' || true)
+echo "$picks" | sed 's/^/  /'
 
 # ---- Portkey gateway (Node), loadbalance over the same two upstreams -------------------------------------------
 portkey_line="not run"
@@ -182,7 +201,7 @@ nginx_rps=$(echo "${results[1]}" | cut -d'|' -f2)
   echo "# Benchmark"
   echo
   echo "\`bash bench/run.sh $secs\` on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%Y-%m-%d).  "
-  echo "Load: wrk -t2 -c$conns, ${secs} s per run, POST of a small chat request; upstream: nginx \`return 200\` with a canned 0.4 kB"
+  echo "Load: wrk -t2 -c$conns, ${secs} s per run after a ${warmup} s warm-up, POST of a small chat request; upstream: nginx \`return 200\` with a canned 0.4 kB"
   echo "chat completion on two ports. Everything shares the same two cores (wrk included). Gateways log at Warning."
   echo
   echo "| path | requests/s | × nginx-rr | p50 | p99 | errors |"
@@ -194,7 +213,13 @@ nginx_rps=$(echo "${results[1]}" | cut -d'|' -f2)
   done
   echo "| actors, cluster mode, 2 API nodes (sum of two wrk) | $two | $(awk -v a="$two" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }') | | | |"
   echo
-  echo "Peak memory (VmHWM): embedded node $((embedded_peak / 1024)) MiB after all embedded runs; cluster-mode API node $((cluster_peak / 1024)) MiB."
+  echo "Peak memory (VmHWM): embedded node $((embedded_peak / 1024)) MiB after its first run; cluster-mode API node $((cluster_peak / 1024)) MiB."
+  echo
+  echo "Memory over a ${memory_secs} s run (embedded, same load, $memory_rps req/s): resident set every 5 s: ${rss[*]} MiB."
+  echo
+  echo "Picks through one route grain (\`bench/Actors.Benchmarks grain-picks\`; each caller awaits a pick, then sends a one-way outcome report):"
+  echo
+  echo "$picks"
   echo
   echo "Streaming (fake upstream, 8 events 50 ms apart): time to first byte and total, one request each."
   echo
