@@ -21,7 +21,9 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly (string Prefix, ResolvedRoute Route)[] _byPrefix;
+    private readonly Dictionary<string, ResolvedRoute>.AlternateLookup<ReadOnlySpan<char>> _byPrefix;
+    /// <summary>The distinct prefix lengths, longest first: a match costs one lookup per length, not one per path.</summary>
+    private readonly int[] _prefixLengths;
     private readonly Dictionary<string, ResolvedRoute> _byName;
     private readonly Dictionary<string, ConsumerSpec> _consumersByKeyDigest;
 
@@ -36,9 +38,12 @@ public sealed class RouteTable
         _byName = routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _consumersByKeyDigest = config.Consumers.SelectMany(c => c.KeyDigests.Select(d => (d, c)))
             .ToDictionary(e => e.d, e => e.c, StringComparer.Ordinal);
-        _byPrefix = routes.SelectMany(r => r.Spec.Paths.Select(p => (p, r)))
-            .OrderByDescending(e => e.p.Length)
-            .ToArray();
+        var byPrefix = new Dictionary<string, ResolvedRoute>(StringComparer.Ordinal);
+        foreach (var route in routes)
+            foreach (var path in route.Spec.Paths)
+                byPrefix.TryAdd(path, route);
+        _byPrefix = byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+        _prefixLengths = byPrefix.Keys.Select(p => p.Length).Distinct().OrderDescending().ToArray();
     }
 
     public GatewayConfig Config { get; }
@@ -47,8 +52,8 @@ public sealed class RouteTable
 
     public ResolvedRoute? Match(string path)
     {
-        foreach (var (prefix, route) in _byPrefix)
-            if (path.StartsWith(prefix, StringComparison.Ordinal)) return route;
+        foreach (var length in _prefixLengths)
+            if (length <= path.Length && _byPrefix.TryGetValue(path.AsSpan(0, length), out var route)) return route;
         return null;
     }
 

@@ -31,6 +31,21 @@ public class RouteTableTests
     [InlineData("/ll")]
     public void Unmatched_paths_find_nothing(string path) => Assert.Null(Table.Match(path));
 
+    [Theory]
+    [InlineData("/r7", "r7")]
+    [InlineData("/r7/v1/chat/completions", "r7")]
+    [InlineData("/r999", "r999")]
+    [InlineData("/r1000", "r100")]
+    [InlineData("/r42x", "r42")]
+    [InlineData("/q1", null)]
+    public void With_a_thousand_routes_the_longest_prefix_still_wins(string path, string? expected)
+    {
+        var table = new RouteTable(
+            new GatewayConfig { Version = 1, Services = [new ServiceSpec { Routes = Enumerable.Range(0, 1000).Select(i => Route($"r{i}", $"/r{i}")).ToArray() }] },
+            ProviderRegistry.Default, _ => null);
+        Assert.Equal(expected, table.Match(path)?.Name);
+    }
+
     [Fact]
     public void Targets_without_upstream_url_use_the_provider_default()
     {
