@@ -26,7 +26,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         "Authorization", "Proxy-Authorization", "Cookie", "api-key", "x-api-key",
         // set by the gateway (the client's own id when it sent a sane one)
         RequestLog.Header,
-        // legacy trace header; traceparent is handled in ForwardAsync
+        // legacy trace header; traceparent and tracestate are handled in ForwardAsync
         "Request-Id",
         // the response is passed through byte for byte; ask for it uncompressed so its usage can be read
         "Accept-Encoding",
