@@ -414,7 +414,8 @@ public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, st
         var description = ReadString(map, "description", $"{path}.description", required: false);
 
         if (provider is null || modelName is null || routeType is null) return null;
-        if (options.UpstreamUrl is null && providers.Find(provider) is { DefaultUrl: null })
+        if (options.UpstreamUrl is null && providers.Find(provider) is { } driver
+            && driver.ResolveUrl(new ProviderTarget { Provider = provider, ModelName = modelName }, null, stream: false) is null)
             Problem($"{path}.model.options.upstream_url", $"required for provider '{provider}'");
         return new TargetSpec
         {

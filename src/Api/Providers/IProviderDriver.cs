@@ -1,14 +1,60 @@
+using System.Buffers;
+
 namespace Actors.Api.Providers;
 
 /// <summary>
-/// What the gateway needs to know about one LLM provider. Each provider is one driver file, as in Kong's
-/// <c>kong/llm/drivers</c>; a provider whose API is not OpenAI's would also translate the request and response here.
+/// One LLM provider's wire format, as in Kong's <c>kong/llm/drivers</c>: it turns the client's OpenAI chat request
+/// into the provider's native request, and the provider's answer, stream and errors back into OpenAI's shapes.
+/// A driver never opens sockets, applies timeouts or retries: the forwarder does that around it.
 /// </summary>
+/// <remarks>
+/// OpenAI-compatible providers pass bodies through byte for byte: <see cref="TranslateResponse"/> returns null and
+/// <see cref="CreateStreamTranslator"/> returns null, so the forwarder copies the provider's bytes unchanged.
+/// </remarks>
 public interface IProviderDriver
 {
     /// <summary>The name used in <c>model.provider</c>.</summary>
     string Name { get; }
 
-    /// <summary>The chat endpoint used when a target sets no <c>upstream_url</c>; null when one is required.</summary>
-    string? DefaultUrl { get; }
+    /// <summary>
+    /// The endpoint for one attempt: <paramref name="configuredUrl"/> (the target's <c>upstream_url</c>, already
+    /// resolved) when set, else the provider's default as Kong's driver builds it. Drivers with a separate streaming
+    /// endpoint switch to it when <paramref name="stream"/> is true, even under a configured URL. Null: no usable URL.
+    /// </summary>
+    Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream);
+
+    /// <summary>
+    /// Writes the provider's request body for one OpenAI chat request (<paramref name="openAIRequest"/>, a JSON object
+    /// already checked by the request reader) into <paramref name="body"/>, and returns the headers to add (auth,
+    /// versions) and whether the provider will answer with a stream.
+    /// </summary>
+    ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body);
+
+    /// <summary>
+    /// A successful non-streaming body in the provider's format → an OpenAI <c>chat.completion</c>. Null: the body is
+    /// OpenAI's already and goes to the client unchanged.
+    /// </summary>
+    TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target);
+
+    /// <summary>A translator for one streamed response; null when the provider streams OpenAI SSE already.</summary>
+    IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage);
+
+    /// <summary>A provider error (status 400 or more) → an OpenAI-shaped error and the status the client gets.</summary>
+    TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody);
+}
+
+/// <summary>
+/// Turns a provider's stream (SSE, NDJSON, AWS event-stream, ...) into OpenAI <c>chat.completion.chunk</c> events as
+/// bytes arrive. Chunks may split events anywhere; the translator keeps what it needs between calls.
+/// </summary>
+public interface IStreamTranslator
+{
+    /// <summary>Feeds provider bytes; writes whatever complete OpenAI SSE events they yield.</summary>
+    void Feed(ReadOnlySpan<byte> providerBytes, IBufferWriter<byte> openAISse);
+
+    /// <summary>The provider's stream ended: writes the closing events (usage chunk when asked, <c>data: [DONE]</c>).</summary>
+    void Complete(IBufferWriter<byte> openAISse);
+
+    long PromptTokens { get; }
+    long CompletionTokens { get; }
 }

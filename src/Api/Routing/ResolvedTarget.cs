@@ -77,10 +77,10 @@ public sealed class ResolvedTarget
             return resolved;
         }
 
-        var url = Substitute(spec.Options.UpstreamUrl) ?? providers.Find(spec.Provider)?.DefaultUrl;
+        var configured = Substitute(spec.Options.UpstreamUrl);
         var headerValue = Substitute(spec.Auth.HeaderValue);
         var paramValue = Substitute(spec.Auth.ParamValue);
-        var upstream = url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
+        var upstream = providers.Find(spec.Provider)?.ResolveUrl(new ProviderTarget { Provider = spec.Provider, ModelName = spec.ModelName }, configured, stream: false);
         var problem = missing.Count > 0
             ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
             : upstream is null ? "the target has no valid upstream URL on this gateway node" : null;
