@@ -23,9 +23,9 @@ public static class AdminEndpoints
     {
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }, Json));
         endpoints.MapGet("/readyz", (RouteTableHolder table, ConfigSync sync) =>
-            sync.Connected && table.Current.Version > 0
+            sync.Connected && table.Current.Version > 0 && sync.ClusterStamp == table.Current.Config.Stamp
                 ? Results.Json(new { status = "ready", version = table.Current.Version }, Json)
-                : Results.Json(new { status = "not ready", connected = sync.Connected, version = table.Current.Version }, Json, statusCode: 503));
+                : Results.Json(new { status = "not ready", connected = sync.Connected, version = table.Current.Version, cluster_version = sync.ClusterStamp.Version }, Json, statusCode: 503));
         endpoints.MapPost("/config", PostConfigAsync);
         endpoints.MapGet("/config", (RouteTableHolder table) => Results.Json(DeckConfigWriter.Write(table.Current.Config), Json));
         endpoints.MapGet("/routes", (RouteTableHolder table) => Results.Json(new
@@ -63,7 +63,16 @@ public static class AdminEndpoints
             return;
         }
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var result = await applier.ApplyAsync(text, json: mediaType is "application/json");
+        ConfigParseResult result;
+        try
+        {
+            result = await applier.ApplyAsync(text, json: mediaType is "application/json");
+        }
+        catch (Exception ex) when (ex is Orleans.Persistence.Redis.RedisStorageException or Orleans.Storage.InconsistentStateException)
+        {
+            await OpenAIError.WriteAsync(context, 503, "the cluster could not store the config; nothing was applied, try again", OpenAIError.Unavailable);
+            return;
+        }
         if (!result.IsValid)
         {
             await OpenAIError.WriteAsync(context, 400, $"invalid configuration: {result.Problems.Count} problem(s); nothing was applied",

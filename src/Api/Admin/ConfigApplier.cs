@@ -16,7 +16,8 @@ public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table
             logger.LogWarning("Config rejected with {Count} problems", parsed.Problems.Count);
             return parsed;
         }
-        var applied = await cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).Apply(parsed.Config!);
+        // This node's version is the floor: a cluster that lost its storage never reissues a version nodes hold.
+        var applied = await cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).Apply(parsed.Config!, table.Current.Version);
         table.Install(applied);
         return parsed with { Config = applied };
     }

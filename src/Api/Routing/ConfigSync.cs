@@ -19,6 +19,9 @@ public sealed class ConfigSync(
     /// <summary>Whether the last exchange with the config grain succeeded.</summary>
     public bool Connected { get; private set; }
 
+    /// <summary>The config the cluster held at the last exchange.</summary>
+    public ConfigStamp ClusterStamp { get; private set; }
+
     private IConfigGrain ConfigGrain => cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey);
 
     /// <summary>Brings the table up to the cluster's version now.</summary>
@@ -27,10 +30,9 @@ public sealed class ConfigSync(
         await _refreshing.WaitAsync(cancellationToken);
         try
         {
-            long version;
             try
             {
-                version = await ConfigGrain.GetVersion();
+                ClusterStamp = await ConfigGrain.GetStamp();
                 Connected = true;
             }
             catch
@@ -38,7 +40,15 @@ public sealed class ConfigSync(
                 Connected = false;
                 throw;
             }
-            if (version == table.Current.Version) return;
+            var mine = table.Current.Config;
+            if (ClusterStamp == mine.Stamp) return;
+            if (ClusterStamp.Version == 0 && mine.Version > 0)
+            {
+                // The cluster lost its storage; every node still holds the config: give it back.
+                logger.LogWarning("The cluster has no config; offering this node's version {Version}", mine.Version);
+                ClusterStamp = (await ConfigGrain.Restore(mine)).Stamp;
+                return;
+            }
             var config = await ConfigGrain.Get();
             table.Install(config);
             logger.LogInformation("Route table at config version {Version} ({Count} routes)", config.Version, table.Current.Routes.Count());

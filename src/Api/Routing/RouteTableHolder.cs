@@ -10,13 +10,16 @@ public sealed class RouteTableHolder(ProviderRegistry providers)
 
     public RouteTable Current => _current;
 
-    /// <summary>Installs <paramref name="config"/> unless this node already has the same or a newer version.</summary>
+    /// <summary>
+    /// Installs <paramref name="config"/> unless this node already has the same or a newer version of the same
+    /// epoch. A config of another epoch always wins: the cluster lost its storage and started over.
+    /// </summary>
     public void Install(GatewayConfig config)
     {
         while (true)
         {
             var seen = _current;
-            if (config.Version <= seen.Version && seen.Version != 0) return;
+            if (config.Epoch == seen.Config.Epoch && config.Version <= seen.Version && seen.Version != 0) return;
             var next = new RouteTable(config, providers, Environment.GetEnvironmentVariable);
             if (Interlocked.CompareExchange(ref _current, next, seen) == seen) return;
         }

@@ -13,8 +13,27 @@ public sealed record GatewayConfig
     [Id(2)] public DateTimeOffset AppliedAt { get; init; }
     /// <summary>Kong consumers: who may call routes guarded by <c>key-auth</c>, and their rate limits.</summary>
     [Id(3)] public IReadOnlyList<ConsumerSpec> Consumers { get; init; } = [];
+    /// <summary>Drawn when a cluster stores its first config (see <see cref="ConfigStamp"/>).</summary>
+    [Id(16)] public string Epoch { get; init; } = "";
+
+    public ConfigStamp Stamp => new(Epoch, Version);
 
     public IEnumerable<RouteSpec> Routes => Services.SelectMany(s => s.Routes);
+
+    /// <summary>The rules the grains rely on; a config that breaks one is never handed to a grain.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var route in Routes)
+        {
+            if (route.Targets.Count is 0 or > RouteLimits.MaxTargets)
+                problems.Add($"route '{route.Name}': 1 to {RouteLimits.MaxTargets} targets");
+            if (route.Targets.Any(t => t.Weight < 1)) problems.Add($"route '{route.Name}': weights must be positive");
+            if (!BalancerAlgorithms.Supported.Contains(route.Balancer.Algorithm))
+                problems.Add($"route '{route.Name}': unknown algorithm '{route.Balancer.Algorithm}'");
+        }
+        return problems;
+    }
 }
 
 [GenerateSerializer, Immutable]

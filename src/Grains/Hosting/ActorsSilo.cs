@@ -1,4 +1,8 @@
 using Actors.Grains.Routes;
+using Actors.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +32,13 @@ public static class ActorsSilo
         {
             var redis = RedisOptions(settings);
             silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
-            silo.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = redis);
+            silo.AddRedisGrainStorage(StorageNames.Default, (OptionsBuilder<RedisStorageOptions> storage) => storage.Configure<ILogger<JsonGrainStateSerializer>>((o, log) =>
+            {
+                o.ConfigurationOptions = redis;
+                // Plain JSON with an explicit contract: no CLR type names, readable by the next version.
+                o.GrainStorageSerializer = new JsonGrainStateSerializer(log);
+            }));
+            silo.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<MembershipTableWatchdog>(sp, redis));
             var advertised = settings.ResolveAdvertisedAddress();
             silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort,
                 listenOnAnyHostAddress: !System.Net.IPAddress.IsLoopback(advertised));

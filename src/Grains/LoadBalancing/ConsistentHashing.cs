@@ -67,11 +67,11 @@ public sealed class ConsistentHashing : IBalancer
 
     public BalancerInputs Describe(int target, long nowMs) => new() { Weight = _fallback.Describe(target, nowMs).Weight, HashSlots = _points[target] };
 
-    public BalancerCheckpoint Checkpoint() => _fallback.Checkpoint() with { Cursor = Cursor };
+    public BalancerCheckpoint Checkpoint() => _fallback.Checkpoint() with { Picks = Cursor };
 
     public void Restore(BalancerCheckpoint checkpoint)
     {
         _fallback.Restore(checkpoint);
-        Cursor = checkpoint.Cursor;
+        Cursor = checkpoint.Picks;
     }
 }

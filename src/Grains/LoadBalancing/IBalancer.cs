@@ -38,9 +38,10 @@ public readonly ref struct PickContext(ReadOnlySpan<bool> eligible, string? hash
 
 public readonly record struct OutcomeSample(bool Success, double LatencyMs, long PromptTokens, long CompletionTokens, long NowMs);
 
+/// <summary>What a balancer needs to continue its rotation after the grain moves: picks made and the smooth round-robin scores.</summary>
 [GenerateSerializer]
 public sealed record BalancerCheckpoint
 {
-    [Id(0)] public long Cursor { get; init; }
-    [Id(1)] public long[] Weights { get; init; } = [];
+    [Id(0)] public long Picks { get; init; }
+    [Id(1)] public long[] Scores { get; init; } = [];
 }

@@ -66,6 +66,6 @@ public sealed class LowestLatency(int targets, string strategy) : IBalancer
     public BalancerInputs Describe(int target, long nowMs) =>
         new() { LatencyAverageMs = double.IsNaN(_average[target]) ? null : Math.Round(_average[target], 3) };
 
-    public BalancerCheckpoint Checkpoint() => new() { Cursor = Cursor };
-    public void Restore(BalancerCheckpoint checkpoint) => Cursor = checkpoint.Cursor;
+    public BalancerCheckpoint Checkpoint() => new() { Picks = Cursor };
+    public void Restore(BalancerCheckpoint checkpoint) => Cursor = checkpoint.Picks;
 }

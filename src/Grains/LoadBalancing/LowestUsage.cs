@@ -89,6 +89,6 @@ public sealed class LowestUsage : IBalancer
 
     public BalancerInputs Describe(int target, long nowMs) => new() { WindowUsage = Math.Round(Window(target, nowMs).Usage, 6) };
 
-    public BalancerCheckpoint Checkpoint() => new() { Cursor = Cursor };
-    public void Restore(BalancerCheckpoint checkpoint) => Cursor = checkpoint.Cursor;
+    public BalancerCheckpoint Checkpoint() => new() { Picks = Cursor };
+    public void Restore(BalancerCheckpoint checkpoint) => Cursor = checkpoint.Picks;
 }

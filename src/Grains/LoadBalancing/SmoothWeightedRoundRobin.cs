@@ -50,13 +50,13 @@ public sealed class SmoothWeightedRoundRobin : IBalancer
 
     public BalancerInputs Describe(int target, long nowMs) => new() { Weight = _weights[target] };
 
-    public BalancerCheckpoint Checkpoint() => new() { Cursor = Cursor, Weights = (long[])_scores.Clone() };
+    public BalancerCheckpoint Checkpoint() => new() { Picks = Cursor, Scores = (long[])_scores.Clone() };
 
     public void Restore(BalancerCheckpoint checkpoint)
     {
         // A checkpoint taken for another target list is meaningless: start the rotation afresh.
-        if (checkpoint.Weights.Length != _scores.Length) return;
-        checkpoint.Weights.CopyTo(_scores, 0);
-        Cursor = checkpoint.Cursor;
+        if (checkpoint.Scores.Length != _scores.Length) return;
+        checkpoint.Scores.CopyTo(_scores, 0);
+        Cursor = checkpoint.Picks;
     }
 }

@@ -3,34 +3,51 @@ using Actors.Grains.Hosting;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
 using Actors.Grains.LoadBalancing;
+using Actors.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Actors.Grains.Routes;
 
+/// <summary>
+/// The one activation of a route in the cluster: rotation, health and counters. Picks and reports never wait on
+/// storage: the state is checkpointed by an interleaving timer from a snapshot, so a stalled Redis slows only the
+/// checkpoint. Its spec comes from the config grain (the source of truth) when it activates; what it stored itself
+/// is used when the config grain cannot answer, and its rotation and counters only when they belong to that spec.
+/// </summary>
 public sealed class RouteGrain(
-    [PersistentState("route", StorageNames.Default)] IPersistentState<RouteGrainState> state,
     ILocalSiloDetails silo,
     IOptions<RouteGrainOptions> options,
     ILogger<RouteGrain> logger) : Grain, IRouteGrain
 {
+    /// <summary>How long an activation waits for storage or the config grain before going on without them.</summary>
+    private static readonly TimeSpan ActivationReadLimit = TimeSpan.FromSeconds(1);
+
+    private GrainStateStore<RouteGrainState> _store = null!;
+    private RouteSpec? _spec;
     private IBalancer? _balancer;
     private CircuitBreaker? _breaker;
+    private TargetCounters[] _counters = [];
     private bool[] _eligible = [];
     private bool _dirty;
+    private bool _writing;
 
-    private RouteSpec? Spec => state.State.Spec;
+    private RouteSpec? Spec => _spec;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Spec is not null)
-        {
-            StartBalancer(Spec);
-            if (state.State.Balancer is { } checkpoint) _balancer!.Restore(checkpoint);
-        }
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
+        _store = new GrainStateStore<RouteGrainState>(storage, "route", this.GetGrainId(), logger);
+        var stored = await WithinLimitAsync(_store.ReadAsync(), "its stored state");
+        var lookup = await WithinLimitAsync(GrainFactory.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).GetRoute(this.GetPrimaryKeyString()), "the config grain");
+        // The config grain knows best; without its answer (or when it lost its storage) the stored spec serves. A route
+        // the config no longer has may serve until its grain deactivates: no node routes to it.
+        var spec = lookup?.Spec ?? stored?.Spec;
+        if (spec is not null) Install(spec, stored?.Spec?.Revision == spec.Revision ? stored : null);
         var interval = options.Value.CheckpointInterval;
-        this.RegisterGrainTimer(CheckpointAsync, interval, interval);
-        return Task.CompletedTask;
+        this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -38,27 +55,22 @@ public sealed class RouteGrain(
         if (_dirty) await CheckpointAsync(cancellationToken);
     }
 
-    public async Task Configure(RouteSpec spec)
+    /// <summary>Takes a new spec at once, in memory; the next checkpoint stores it.</summary>
+    public Task Configure(RouteSpec spec)
     {
-        if (Spec is not null && Spec.Revision == spec.Revision) return;
+        if (Spec is not null && Spec.Revision == spec.Revision) return Task.CompletedTask;
         logger.LogInformation("Route {Route} configured with {Count} targets ({Algorithm})",
             this.GetPrimaryKeyString(), spec.Targets.Count, spec.Balancer.Algorithm);
-        state.State.Spec = spec;
-        state.State.Counters = spec.Targets.Select(_ => new TargetCounters()).ToArray();
-        StartBalancer(spec);
-        state.State.Balancer = _balancer!.Checkpoint();
-        await state.WriteStateAsync();
-        _dirty = false;
+        Install(spec, restored: null);
+        _dirty = true;
+        return Task.CompletedTask;
     }
 
-    public async Task Remove()
+    public Task Remove()
     {
-        _balancer = null;
-        _breaker = null;
-        _eligible = [];
-        _dirty = false;
-        await state.ClearStateAsync();
-        DeactivateOnIdle();
+        (_spec, _balancer, _breaker, _counters, _eligible, _dirty) = (null, null, null, [], [], false);
+        _ = ForgetAsync();
+        return Task.CompletedTask;
     }
 
     public Task<TargetPick> Pick(ulong excluded, string? hashKey)
@@ -70,7 +82,7 @@ public sealed class RouteGrain(
         var index = _balancer.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
         if (index < 0) return Task.FromResult(new TargetPick(PickStatus.NoTarget, -1, Spec.Revision));
         _breaker.OnPicked(index, now);
-        state.State.Counters[index].Picks++;
+        _counters[index].Picks++;
         _dirty = true;
         return Task.FromResult(new TargetPick(PickStatus.Picked, index, Spec.Revision));
     }
@@ -79,12 +91,12 @@ public sealed class RouteGrain(
     {
         // A report for an older target list would credit the wrong target: drop it.
         if (Spec is null || outcome.Revision != Spec.Revision) return Task.CompletedTask;
-        if ((uint)outcome.TargetIndex >= (uint)state.State.Counters.Length) return Task.CompletedTask;
+        if ((uint)outcome.TargetIndex >= (uint)_counters.Length) return Task.CompletedTask;
         var now = DateTimeOffset.UtcNow;
         _breaker?.OnOutcome(outcome.TargetIndex, outcome.Success, now);
         _balancer?.OnOutcome(outcome.TargetIndex,
             new OutcomeSample(outcome.Success, outcome.LatencyMs, outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()));
-        var counters = state.State.Counters[outcome.TargetIndex];
+        var counters = _counters[outcome.TargetIndex];
         if (outcome.Success) counters.Successes++;
         else counters.Failures++;
         counters.PromptTokens += Math.Max(0, outcome.PromptTokens);
@@ -106,7 +118,7 @@ public sealed class RouteGrain(
             ? []
             : spec.Targets.Select((t, i) =>
             {
-                var c = state.State.Counters[i];
+                var c = _counters[i];
                 return new TargetState
                 {
                     Index = i,
@@ -147,28 +159,68 @@ public sealed class RouteGrain(
         });
     }
 
-    private void StartBalancer(RouteSpec spec)
+    private void Install(RouteSpec spec, RouteGrainState? restored)
     {
+        _spec = spec;
         _balancer = BalancerFactory.Create(spec);
         _breaker = new CircuitBreaker(spec.Targets.Count, spec.Balancer.MaxFails, TimeSpan.FromMilliseconds(spec.Balancer.FailTimeoutMs));
         _eligible = new bool[spec.Targets.Count];
-        if (state.State.Counters.Length != spec.Targets.Count)
-            state.State.Counters = spec.Targets.Select(_ => new TargetCounters()).ToArray();
+        _counters = restored?.Counters.Count == spec.Targets.Count
+            ? restored.Counters.Select(c => c.Copy()).ToArray()
+            : spec.Targets.Select(_ => new TargetCounters()).ToArray();
+        if (restored?.Balancer is { } checkpoint) _balancer.Restore(checkpoint);
     }
 
+    /// <summary>Writes a snapshot while picks go on; a failed write is tried again at the next tick.</summary>
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
-        if (!_dirty || _balancer is null) return;
-        state.State.Balancer = _balancer.Checkpoint();
-        _dirty = false;
+        if (!_dirty || _writing || Spec is null) return;
+        var snapshot = new RouteGrainState
+        {
+            Spec = Spec,
+            Balancer = _balancer!.Checkpoint(),
+            Counters = _counters.Select(c => c.Copy()).ToArray(),
+        };
+        (_dirty, _writing) = (false, true);
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await _store.WriteAsync(snapshot);
         }
         catch (Exception ex)
         {
-            _dirty = true; // try again at the next tick
-            logger.LogWarning(ex, "Checkpoint of route {Route} failed", this.GetPrimaryKeyString());
+            _dirty = true;
+            logger.LogWarning("Checkpoint of route {Route} failed, trying again: {Error}", this.GetPrimaryKeyString(), ex.Message);
+        }
+        finally
+        {
+            _writing = false;
+        }
+    }
+
+    private async Task ForgetAsync()
+    {
+        try
+        {
+            await _store.ClearAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Stored state of removed route {Route} not cleared: {Error}", this.GetPrimaryKeyString(), ex.Message);
+        }
+        if (Spec is null) DeactivateOnIdle();
+    }
+
+    /// <summary>An activation goes on without what it could not read in time (a stalled Redis, no config grain).</summary>
+    private async Task<T?> WithinLimitAsync<T>(Task<T> read, string what) where T : class?
+    {
+        try
+        {
+            return await read.WaitAsync(ActivationReadLimit);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Route {Route} activates without {What}: {Error}", this.GetPrimaryKeyString(), what, ex.Message);
+            return null;
         }
     }
 }
