@@ -28,6 +28,7 @@ public sealed class JsonGrainStateSerializer(ILogger<JsonGrainStateSerializer> l
     }
 
     private static JsonTypeInfo<T> Contract<T>() =>
-        StoredStateJson.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
-        ?? throw new NotSupportedException($"{typeof(T).Name} has no stored-state contract in {nameof(StoredStateJson)}");
+        StoredStateJson.StoredTypes.Contains(typeof(T))
+            ? (JsonTypeInfo<T>)StoredStateJson.Options.GetTypeInfo(typeof(T))
+            : throw new NotSupportedException($"{typeof(T).Name} is not one of the stored types in {nameof(StoredStateJson)}");
 }
