@@ -18,7 +18,10 @@ public sealed class MembershipTableWatchdog(
     IHostApplicationLifetime lifetime,
     ILogger<MembershipTableWatchdog> logger) : BackgroundService
 {
+    /// <summary>EX_TEMPFAIL: a supervisor should start the silo again.</summary>
+    public const int ExitCode = 75;
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan GracefulStopLimit = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,14 +36,16 @@ public sealed class MembershipTableWatchdog(
             {
                 missedInARow = await redis.GetDatabase().KeyExistsAsync(key) ? 0 : missedInARow + 1;
             }
-            catch (RedisException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                continue; // Redis unreachable says nothing about the table
+                continue; // Redis unreachable or stalled says nothing about the table
             }
             if (missedInARow < 2) continue;
             logger.LogCritical("The membership table {Key} is gone (Redis lost its data): stopping so that this silo rejoins a new one", key);
-            Environment.ExitCode = 75;
+            Environment.ExitCode = ExitCode;
             lifetime.StopApplication();
+            // A graceful stop waits on membership updates that can no longer succeed: give it a moment, then go.
+            _ = Task.Delay(GracefulStopLimit, CancellationToken.None).ContinueWith(_ => Environment.Exit(ExitCode), TaskScheduler.Default);
             return;
         }
     }

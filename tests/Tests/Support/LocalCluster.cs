@@ -88,6 +88,17 @@ public sealed class LocalCluster : IAsyncDisposable
         Silos[index]!.Kill();
     }
 
+    /// <summary>kill -9 of every silo and API node (Redis stays); start them again with <see cref="StartAllAsync"/>.</summary>
+    public async Task KillAllAsync()
+    {
+        foreach (var api in Apis) api?.Process.Kill();
+        foreach (var silo in Silos) silo?.Kill();
+        foreach (var api in Apis) if (api is not null) await api.DisposeAsync();
+        foreach (var silo in Silos) if (silo is not null) await silo.DisposeAsync();
+        for (var i = 0; i < Apis.Count; i++) Apis[i] = null;
+        for (var i = 0; i < Silos.Count; i++) Silos[i] = null;
+    }
+
     /// <summary>Graceful stop of every node (Redis stays): API nodes first, then silos.</summary>
     public async Task StopAllAsync()
     {

@@ -7,7 +7,7 @@ namespace Actors.Tests.Support;
 /// <summary>A real redis-server on a free loopback port, in a temporary folder, stopped by Dispose.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process _process;
     private readonly string _directory;
 
     private RedisServer(Process process, int port, string directory)
@@ -24,6 +24,42 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var port = FreePorts.Next();
         var directory = Directory.CreateTempSubdirectory("actors-redis-").FullName;
+        var server = new RedisServer(StartProcess(port, directory), port, directory);
+        try
+        {
+            await server.WaitUntilListeningAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a stalled Redis.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    /// <summary>kill -9 and a fresh start on the same port with no data, as a Redis without persistence restarts.</summary>
+    public async Task RestartEmptyAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = StartProcess(Port, _directory);
+        await WaitUntilListeningAsync();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    private static Process StartProcess(int port, string directory)
+    {
         var info = new ProcessStartInfo("redis-server")
         {
             RedirectStandardOutput = true,
@@ -46,21 +82,24 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port, directory);
+        return process;
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
         for (var i = 0; i < 100; i++)
         {
             try
             {
                 using var tcp = new TcpClient();
-                await tcp.ConnectAsync("127.0.0.1", port);
-                return server;
+                await tcp.ConnectAsync("127.0.0.1", Port);
+                return;
             }
             catch (SocketException)
             {
                 await Task.Delay(50);
             }
         }
-        await server.DisposeAsync();
         throw new TimeoutException("redis-server did not start");
     }
 
@@ -89,6 +128,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         try
         {
+            if (!_process.HasExited) Signal("CONT");
             if (!_process.HasExited) _process.Kill();
             _process.WaitForExit(5000);
         }
