@@ -47,6 +47,8 @@ builder.Services.AddSingleton(typeof(GrainReferences<>));
 builder.Services.AddSingleton<UpstreamClients>();
 builder.Services.AddSingleton<ConfigApplier>();
 builder.Services.AddSingleton<ConfigSync>();
+builder.Services.AddSingleton<OutcomeReporter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddSingleton<UpstreamForwarder>();

@@ -6,7 +6,7 @@ using Actors.Grains.Interfaces.Configuration;
 namespace Actors.Api.Admin;
 
 /// <summary>Validates a decK document on this node and, only if it is valid, applies it to the whole cluster.</summary>
-public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table, ProviderRegistry providers, ILogger<ConfigApplier> logger)
+public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table, ConfigSync sync, ProviderRegistry providers, ILogger<ConfigApplier> logger)
 {
     public async Task<ConfigParseResult> ApplyAsync(string text, bool json)
     {
@@ -19,6 +19,7 @@ public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table
         // This node's version is the floor: a cluster that lost its storage never reissues a version nodes hold.
         var applied = await cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).Apply(parsed.Config!, table.Current.Version);
         table.Install(applied);
+        sync.Applied(applied);
         return parsed with { Config = applied };
     }
 }

@@ -19,6 +19,7 @@ public sealed class ProxyHandler(
     GrainReferences<IRouteGrain> grains,
     UpstreamForwarder forwarder,
     ClientAccess access,
+    OutcomeReporter outcomes,
     Telemetry.GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     ILogger<ProxyHandler> logger)
@@ -108,7 +109,7 @@ public sealed class ProxyHandler(
             ChatRequestRewriter.Write(request.Span, target, rewritten);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt, log.RequestId);
-            Report(route, target, started, result);
+            Report(route, target, started, result, picked.Probe);
             (log.Target, log.Attempts, log.PromptTokens, log.CompletionTokens) =
                 (target.Spec.QualifiedModel, attempt + 1, result.PromptTokens, result.CompletionTokens);
 
@@ -185,7 +186,7 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>A picked target, or the response to send when there is none.</summary>
-    private readonly record struct Picked(ResolvedRoute? Route, ResolvedTarget? Target, Func<HttpContext, Task>? Response);
+    private readonly record struct Picked(ResolvedRoute? Route, ResolvedTarget? Target, Func<HttpContext, Task>? Response, bool Probe = false);
 
     /// <summary>Step 3: one grain call. The grain's target list and this node's must agree (same revision).</summary>
     private async Task<Picked> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
@@ -210,7 +211,7 @@ public sealed class ProxyHandler(
             }
 
             if (pick.Status == PickStatus.Picked && pick.Revision == route.Spec.Revision && pick.TargetIndex < route.Targets.Count)
-                return new Picked(route, route.Targets[pick.TargetIndex], null);
+                return new Picked(route, route.Targets[pick.TargetIndex], null, pick.Probe);
             if (pick.Status == PickStatus.NoTarget)
             {
                 var message = excluded == 0
@@ -232,19 +233,11 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>Step 6: tell the route grain how it went. One-way: the client never waits for bookkeeping.</summary>
-    private void Report(ResolvedRoute route, ResolvedTarget target, long started, AttemptResult result)
+    private void Report(ResolvedRoute route, ResolvedTarget target, long started, AttemptResult result, bool probe)
     {
         var latencyMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         metrics.RecordAttempt(route, target, result, latencyMs);
-        var outcome = new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy, result.Status,
-            latencyMs, result.PromptTokens, result.CompletionTokens);
-        try
-        {
-            _ = grains.For(route.Name).Report(outcome);
-        }
-        catch (Exception ex)
-        {
-            logger.LogDebug("Route {Route}: outcome not reported: {Error}", route.Name, ex.Message);
-        }
+        outcomes.Report(route.Name, new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy,
+            latencyMs, result.PromptTokens, result.CompletionTokens), urgent: probe);
     }
 }

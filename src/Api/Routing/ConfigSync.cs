@@ -22,6 +22,13 @@ public sealed class ConfigSync(
     /// <summary>The config the cluster held at the last exchange.</summary>
     public ConfigStamp ClusterStamp { get; private set; }
 
+    /// <summary>This node applied a config itself: the cluster holds it now.</summary>
+    public void Applied(GatewayConfig config)
+    {
+        ClusterStamp = config.Stamp;
+        Connected = true;
+    }
+
     private IConfigGrain ConfigGrain => cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey);
 
     /// <summary>Brings the table up to the cluster's version now.</summary>

@@ -26,9 +26,12 @@ public interface IRouteGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:01.5")]
     Task<TargetPick> Pick(ulong excluded, string? hashKey);
 
-    /// <summary>Outcome of a forwarded request; fire-and-forget so the API never waits on bookkeeping.</summary>
+    /// <summary>
+    /// Outcomes of forwarded requests, batched per route by each API node (a failure is sent at once, successes
+    /// within milliseconds); fire-and-forget so a request never waits on bookkeeping.
+    /// </summary>
     [OneWay]
-    Task Report(TargetOutcome outcome);
+    Task Report(IReadOnlyList<TargetOutcome> outcomes);
 
     /// <summary>Live balancer state; also what the Orleans dashboard's grain-state view shows.</summary>
     Task<RouteBalancerState> GetState();

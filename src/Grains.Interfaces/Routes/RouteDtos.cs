@@ -9,18 +9,23 @@ public enum PickStatus
     NoTarget,
 }
 
+/// <param name="Probe">
+/// The target's circuit is half-open and this request decides it: its outcome should be reported at once, not
+/// batched, so the next pick already knows.
+/// </param>
 [GenerateSerializer, Immutable]
 public readonly record struct TargetPick(
     [property: Id(0)] PickStatus Status,
     [property: Id(1)] int TargetIndex,
-    [property: Id(2)] string Revision);
+    [property: Id(2)] string Revision,
+    [property: Id(3)] bool Probe = false);
 
+/// <summary>What became of one request sent to one target (by the route spec of <see cref="Revision"/>).</summary>
 [GenerateSerializer, Immutable]
 public readonly record struct TargetOutcome(
     [property: Id(0)] string Revision,
     [property: Id(1)] int TargetIndex,
     [property: Id(2)] bool Success,
-    [property: Id(3)] int StatusCode,
     [property: Id(4)] double LatencyMs,
     [property: Id(5)] long PromptTokens,
     [property: Id(6)] long CompletionTokens);

@@ -81,18 +81,25 @@ public sealed class RouteGrain(
             _eligible[i] = (excluded & (1UL << i)) == 0 && _breaker.IsEligible(i, now);
         var index = _balancer.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
         if (index < 0) return Task.FromResult(new TargetPick(PickStatus.NoTarget, -1, Spec.Revision));
+        var probe = _breaker.State(index, now) == CircuitState.HalfOpen;
         _breaker.OnPicked(index, now);
         _counters[index].Picks++;
         _dirty = true;
-        return Task.FromResult(new TargetPick(PickStatus.Picked, index, Spec.Revision));
+        return Task.FromResult(new TargetPick(PickStatus.Picked, index, Spec.Revision, probe));
     }
 
-    public Task Report(TargetOutcome outcome)
+    public Task Report(IReadOnlyList<TargetOutcome> outcomes)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var outcome in outcomes) Count(outcome, now);
+        return Task.CompletedTask;
+    }
+
+    private void Count(in TargetOutcome outcome, DateTimeOffset now)
     {
         // A report for an older target list would credit the wrong target: drop it.
-        if (Spec is null || outcome.Revision != Spec.Revision) return Task.CompletedTask;
-        if ((uint)outcome.TargetIndex >= (uint)_counters.Length) return Task.CompletedTask;
-        var now = DateTimeOffset.UtcNow;
+        if (Spec is null || outcome.Revision != Spec.Revision) return;
+        if ((uint)outcome.TargetIndex >= (uint)_counters.Length) return;
         _breaker?.OnOutcome(outcome.TargetIndex, outcome.Success, now);
         _balancer?.OnOutcome(outcome.TargetIndex,
             new OutcomeSample(outcome.Success, outcome.LatencyMs, outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()));
@@ -107,7 +114,6 @@ public sealed class RouteGrain(
             counters.LatencySamples++;
         }
         _dirty = true;
-        return Task.CompletedTask;
     }
 
     public Task<RouteBalancerState> GetState()

@@ -40,10 +40,10 @@ public class RouteGrainTests(ClusterFixture fixture)
         var grain = Grain("report");
         await grain.Configure(Spec("report", "r1", ("a", 100), ("b", 100)));
 
-        await grain.Report(new TargetOutcome("r1", 1, true, 200, 12, 14, 385));
-        await grain.Report(new TargetOutcome("r1", 1, false, 502, 8, 0, 0));
-        await grain.Report(new TargetOutcome("old", 0, true, 200, 1, 1000, 1000));
-        await grain.Report(new TargetOutcome("r1", 9, true, 200, 1, 1000, 1000));
+        await grain.Report([new TargetOutcome("r1", 1, true, 12, 14, 385)]);
+        await grain.Report([new TargetOutcome("r1", 1, false, 8, 0, 0)]);
+        await grain.Report([new TargetOutcome("old", 0, true, 1, 1000, 1000)]);
+        await grain.Report([new TargetOutcome("r1", 9, true, 1, 1000, 1000)]);
 
         var state = await WaitFor(grain, s => s.Targets[1].Failures == 1);
         Assert.Equal(1, state.Targets[1].Successes);
@@ -134,8 +134,8 @@ public class RouteGrainTests(ClusterFixture fixture)
             Balancer = new BalancerSpec { MaxFails = 2, FailTimeoutMs = 60_000 },
         });
 
-        await grain.Report(new TargetOutcome("r1", 0, false, 503, 5, 0, 0));
-        await grain.Report(new TargetOutcome("r1", 0, false, 503, 5, 0, 0));
+        await grain.Report([new TargetOutcome("r1", 0, false, 5, 0, 0)]);
+        await grain.Report([new TargetOutcome("r1", 0, false, 5, 0, 0)]);
         var state = await WaitFor(grain, s => s.Targets[0].Circuit == "open");
 
         Assert.False(state.Targets[0].Healthy);
