@@ -8,7 +8,11 @@ namespace Actors.Api.Configuration;
 /// A format-neutral tree of a declarative config, so YAML and JSON bodies go through one validator. Scalars keep
 /// whether they were written as strings, so <c>temperature: "1.0"</c> is a type error as it would be in decK.
 /// </summary>
-internal abstract record ConfigNode(int Line);
+internal abstract record ConfigNode(int Line)
+{
+    /// <summary>An explicit <c>null</c> (or <c>~</c>, or nothing after the key): "the default", as in a decK dump.</summary>
+    public bool IsNull => this is ConfigScalar { Text: null };
+}
 
 internal sealed record ConfigMap(int Line, IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries) : ConfigNode(Line)
 {
