@@ -155,6 +155,16 @@ public class KongContractTests
         Assert.Equal(original.Routes.Single().Revision, reparsed.Config!.Routes.Single().Revision);
     }
 
+    [Fact]
+    public void Json_problems_name_their_line_too()
+    {
+        var json = "{\"_format_version\": \"3.0\",\n \"services\": [{\"name\": \"s\", \"routes\": [{\"name\": \"r\", \"paths\": [\"/r\"],\n  \"plugins\": [{\"name\": \"ai-proxy-advanced\", \"config\": {\"targets\": [\n   {\"model\": {\"provider\": \"openai\", \"name\": \"m\"}, \"route_type\": \"llm/v1/chat\",\n    \"weight\": 0}]}}]}]}]}";
+
+        var problem = Assert.Single(Parse(json, json: true).Problems);
+
+        Assert.Equal("services[0].routes[0].plugins[0].config.targets[0].weight: must be between 1 and 65535 (line 5)", problem);
+    }
+
     [Theory]
     [InlineData("anthropic", "provider 'anthropic' has no driver on this gateway node; supported: openai")]
     [InlineData("bedrock", "provider 'bedrock' has no driver on this gateway node; supported: openai")]
