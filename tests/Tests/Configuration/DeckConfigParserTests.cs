@@ -1,5 +1,4 @@
 using Actors.Api.Configuration;
-using Actors.Api.Providers;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Tests.Support;
 
@@ -7,10 +6,7 @@ namespace Actors.Tests.Configuration;
 
 public class DeckConfigParserTests
 {
-    private static readonly Dictionary<string, string> Env = new() { ["DECK_OPENAI_API_KEY"] = "sk-test", ["DECK_HOST"] = "http://127.0.0.1:9" };
-
-    private static ConfigParseResult Parse(string text, bool json = false, IDictionary<string, string>? env = null) =>
-        new DeckConfigParser(ProviderRegistry.Default, name => (env ?? Env).TryGetValue(name, out var v) ? v : null).Parse(text, json);
+    private static ConfigParseResult Parse(string text, bool json = false, IDictionary<string, string>? env = null) => DeckParsing.Parse(text, json, env);
 
     private static string Route(string targets, string balancer = "", string routeName = "r1", string path = "/r1") => $$"""
         _format_version: "3.0"
@@ -296,7 +292,7 @@ public class DeckConfigParserTests
                     - model: {provider: openai, name: m}
                       route_type: llm/v1/chat
             """;
-        var env = new Dictionary<string, string>(Env) { ["DECK_ALICE_KEY"] = "alice-secret-key-123" };
+        var env = new Dictionary<string, string>(DeckParsing.Env) { ["DECK_ALICE_KEY"] = "alice-secret-key-123" };
         var result = Parse(yaml, env: env);
 
         Assert.Empty(result.Problems);

@@ -11,7 +11,7 @@ public class GatewayConfigValidationTests
     private const string Config = "services[0].routes[0].plugins[ai-proxy-advanced].config";
 
     private static GatewayConfig Seed() =>
-        new DeckConfigParser(ProviderRegistry.Default, n => n == "DECK_OPENAI_API_KEY" ? "sk-test" : null).Parse(SeedFiles.SeedYaml, json: false).Config!;
+        DeckParsing.Parse(SeedFiles.SeedYaml).Config!;
 
     private static GatewayConfig With(RouteSpec route, params ConsumerSpec[] consumers) =>
         new() { Services = [new ServiceSpec { Routes = [route] }], Consumers = consumers };
@@ -68,7 +68,7 @@ public class GatewayConfigValidationTests
     [Fact]
     public void The_model_and_the_parser_use_the_same_words()
     {
-        var parsed = new DeckConfigParser(ProviderRegistry.Default, _ => "sk").Parse(SeedFiles.SeedYaml.Replace("temperature: 1.0", "temperature: 9"), json: false);
+        var parsed = DeckParsing.Parse(SeedFiles.SeedYaml.Replace("temperature: 1.0", "temperature: 9"));
         var seed = Seed().Routes.Single();
         var built = With(seed with { Targets = [.. seed.Targets.Select(t => t with { Options = t.Options with { Temperature = 9 } })] });
 

@@ -9,12 +9,10 @@ namespace Actors.Tests.Configuration;
 /// <summary>Issue 14's first point: every field of Kong's 3.15 schema is accepted, and what has no effect says so.</summary>
 public class KongContractTests
 {
-    private static readonly Dictionary<string, string> Env = new() { ["DECK_OPENAI_API_KEY"] = "sk-test", ["DECK_AWS_SECRET"] = "aws-secret" };
-
     private static string DumpedFile => File.ReadAllText(Path.Combine(SeedFiles.RepositoryRoot, "tests", "Tests", "Configuration", "TestData", "dumped-ai-proxy-advanced-3.15.yaml"));
 
     private static ConfigParseResult Parse(string text, bool json = false, ProviderRegistry? providers = null) =>
-        new DeckConfigParser(providers ?? ProviderRegistry.Default, name => Env.GetValueOrDefault(name)).Parse(text, json);
+        DeckParsing.Parse(text, json, providers: providers);
 
     private static string Route(string target, string config = "") => $$"""
         _format_version: "3.0"
