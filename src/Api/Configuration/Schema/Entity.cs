@@ -36,8 +36,6 @@ internal sealed class Entity<T> where T : new()
         return this;
     }
 
-    public Field<T>? this[string name] => _byName.GetValueOrDefault(name);
-
     public T Read(ConfigMap map, SchemaReader reader, string path) => ReadInto(map, reader, path, new T());
 
     public T ReadInto(ConfigMap map, SchemaReader reader, string path, T target)
