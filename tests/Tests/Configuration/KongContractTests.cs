@@ -174,6 +174,14 @@ public class KongContractTests
     }
 
     [Fact]
+    public void A_node_without_the_driver_names_the_provider_when_it_builds_its_route_table()
+    {
+        var target = Api.Routing.ResolvedTarget.Resolve(0, new TargetSpec { Provider = "anthropic", ModelName = "m" }, ProviderRegistry.Default, _ => null);
+
+        Assert.Equal("provider 'anthropic' has no driver on this gateway node", target.Problem);
+    }
+
+    [Fact]
     public void Every_Kong_provider_is_accepted_once_a_driver_for_it_is_registered()
     {
         var registry = new ProviderRegistry(ProviderNames.Known.Select(n => (IProviderDriver)new UrlOnlyDriver(n)));
