@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -8,7 +9,11 @@ namespace Actors.Api.Configuration;
 /// A format-neutral tree of a declarative config, so YAML and JSON bodies go through one validator. Scalars keep
 /// whether they were written as strings, so <c>temperature: "1.0"</c> is a type error as it would be in decK.
 /// </summary>
-internal abstract record ConfigNode(int Line);
+internal abstract record ConfigNode(int Line)
+{
+    /// <summary>An explicit <c>null</c> (or <c>~</c>, or nothing after the key): "the default", as in a decK dump.</summary>
+    public bool IsNull => this is ConfigScalar { Text: null };
+}
 
 internal sealed record ConfigMap(int Line, IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries) : ConfigNode(Line)
 {
@@ -39,11 +44,16 @@ internal static class ConfigNodeReader
 
     private static ConfigNode ReadJson(string text)
     {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var lines = new LineIndex(utf8);
+        var budget = MaxNodes;
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxDepth });
-            var budget = MaxNodes;
-            return FromJson(doc.RootElement, ref budget);
+            if (!reader.Read()) throw new ConfigFormatException("the document is empty");
+            var root = FromJson(ref reader, lines, ref budget);
+            if (reader.Read()) throw new ConfigFormatException("invalid JSON: more than one value");
+            return root;
         }
         catch (JsonException ex)
         {
@@ -51,30 +61,46 @@ internal static class ConfigNodeReader
         }
     }
 
-    private static ConfigNode FromJson(JsonElement e, ref int budget)
+    /// <summary>One JSON value from the token under the reader, with the line it starts on.</summary>
+    private static ConfigNode FromJson(ref Utf8JsonReader reader, LineIndex lines, ref int budget)
     {
         if (--budget < 0) throw new ConfigFormatException($"the document has more than {MaxNodes} nodes");
-        switch (e.ValueKind)
+        var line = lines.LineOf(reader.TokenStartIndex);
+        switch (reader.TokenType)
         {
-            case JsonValueKind.Object:
+            case JsonTokenType.StartObject:
                 var entries = new List<KeyValuePair<string, ConfigNode>>();
                 var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var p in e.EnumerateObject())
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (!seen.Add(p.Name)) throw new ConfigFormatException($"duplicate key '{p.Name}'");
-                    entries.Add(new(p.Name, FromJson(p.Value, ref budget)));
+                    var name = reader.GetString()!;
+                    if (!seen.Add(name)) throw new ConfigFormatException($"line {lines.LineOf(reader.TokenStartIndex)}: duplicate key '{name}'");
+                    reader.Read();
+                    entries.Add(new(name, FromJson(ref reader, lines, ref budget)));
                 }
-                return new ConfigMap(0, entries);
-            case JsonValueKind.Array:
+                return new ConfigMap(line, entries);
+            case JsonTokenType.StartArray:
                 var items = new List<ConfigNode>();
-                foreach (var item in e.EnumerateArray()) items.Add(FromJson(item, ref budget));
-                return new ConfigList(0, items);
-            case JsonValueKind.String:
-                return new ConfigScalar(0, e.GetString(), IsString: true);
-            case JsonValueKind.Null:
-                return new ConfigScalar(0, null, IsString: false);
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) items.Add(FromJson(ref reader, lines, ref budget));
+                return new ConfigList(line, items);
+            case JsonTokenType.String:
+                return new ConfigScalar(line, reader.GetString(), IsString: true);
+            case JsonTokenType.Null:
+                return new ConfigScalar(line, null, IsString: false);
             default:
-                return new ConfigScalar(0, e.GetRawText(), IsString: false);
+                return new ConfigScalar(line, Encoding.UTF8.GetString(reader.ValueSpan), IsString: false);
+        }
+    }
+
+    /// <summary>Byte offset → 1-based line, so JSON problems name lines as YAML ones do.</summary>
+    private sealed class LineIndex(byte[] utf8)
+    {
+        private readonly int[] _newlines = [.. Enumerable.Range(0, utf8.Length).Where(i => utf8[i] == (byte)'\n')];
+
+        public int LineOf(long offset)
+        {
+            var index = Array.BinarySearch(_newlines, (int)offset);
+            return (index < 0 ? ~index : index) + 1;
         }
     }
 

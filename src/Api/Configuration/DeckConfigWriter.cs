@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using Actors.Api.Configuration.Schema;
 using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Configuration;
 
 /// <summary>
 /// Renders the applied config for <c>GET /config</c>: its version and, under <c>config</c>, a decK document that can
-/// be posted again as it is. It holds no secret: credentials exist in the config only as env placeholders.
+/// be posted again as it is, written by the same field declarations the parser reads with. It holds no secret:
+/// credentials exist in the config only as env placeholders.
 /// </summary>
 public static class DeckConfigWriter
 {
@@ -29,85 +31,28 @@ public static class DeckConfigWriter
         ["services"] = new JsonArray(config.Services.Select(Service).ToArray<JsonNode?>()),
     };
 
-    private static JsonObject Service(ServiceSpec service) => Compact(new JsonObject
+    private static JsonObject Service(ServiceSpec service)
     {
-        ["name"] = service.Name,
-        ["routes"] = new JsonArray(service.Routes.Select(Route).ToArray<JsonNode?>()),
-    });
+        var written = KongEntitySchema.Service.Write(service) ?? [];
+        written["routes"] = new JsonArray(service.Routes.Select(Route).ToArray<JsonNode?>());
+        return written;
+    }
 
-    private static JsonObject Route(RouteSpec route) => new()
+    private static JsonObject Route(RouteSpec route)
     {
-        ["name"] = route.Name,
-        ["paths"] = new JsonArray(route.Paths.Select(p => (JsonNode?)p).ToArray()),
-        ["plugins"] = new JsonArray([.. KeyAuth(route), Compact(new JsonObject
+        var written = KongEntitySchema.Route.Write(route) ?? [];
+        var proxy = Compact(new JsonObject
         {
-            ["name"] = DeckConfigParser.PluginName,
+            ["name"] = KongPlugins.AiProxyAdvanced,
             ["instance_name"] = route.PluginInstanceName,
-            ["config"] = new JsonObject
-            {
-                ["model_name_header"] = route.ModelNameHeader,
-                ["balancer"] = new JsonObject
-                {
-                    ["algorithm"] = route.Balancer.Algorithm,
-                    ["retries"] = route.Balancer.Retries,
-                    ["connect_timeout"] = route.Balancer.ConnectTimeoutMs,
-                    ["read_timeout"] = route.Balancer.ReadTimeoutMs,
-                    ["write_timeout"] = route.Balancer.WriteTimeoutMs,
-                    ["max_fails"] = route.Balancer.MaxFails,
-                    ["fail_timeout"] = route.Balancer.FailTimeoutMs,
-                    ["failover_criteria"] = new JsonArray(route.Balancer.FailoverCriteria.Select(c => (JsonNode?)c).ToArray()),
-                    ["latency_strategy"] = route.Balancer.LatencyStrategy,
-                    ["tokens_count_strategy"] = route.Balancer.TokensCountStrategy,
-                    ["hash_on_header"] = route.Balancer.HashOnHeader,
-                    ["slots"] = route.Balancer.Slots,
-                },
-                ["targets"] = new JsonArray(route.Targets.Select(Target).ToArray<JsonNode?>()),
-            },
-        })]),
-    };
-
-    private static IEnumerable<JsonNode?> KeyAuth(RouteSpec route) => route.KeyAuth is not { } keyAuth ? [] :
-    [
-        new JsonObject
-        {
-            ["name"] = DeckConfigParser.KeyAuthPlugin,
-            ["config"] = new JsonObject
-            {
-                ["key_names"] = new JsonArray(keyAuth.KeyNames.Select(n => (JsonNode?)n).ToArray()),
-                ["key_in_header"] = keyAuth.KeyInHeader,
-                ["key_in_query"] = keyAuth.KeyInQuery,
-            },
-        },
-    ];
-
-    private static JsonObject Target(TargetSpec target) => Compact(new JsonObject
-    {
-        ["model"] = Compact(new JsonObject
-        {
-            ["provider"] = target.Provider,
-            ["name"] = target.ModelName,
-            ["options"] = Compact(new JsonObject
-            {
-                ["temperature"] = target.Options.Temperature,
-                ["max_tokens"] = target.Options.MaxTokens,
-                ["top_p"] = target.Options.TopP,
-                ["upstream_url"] = target.Options.UpstreamUrl,
-                ["input_cost"] = target.Options.InputCost,
-                ["output_cost"] = target.Options.OutputCost,
-            }),
-        }),
-        ["route_type"] = target.RouteType,
-        ["auth"] = Compact(new JsonObject
-        {
-            ["header_name"] = target.Auth.HeaderName,
-            ["header_value"] = target.Auth.HeaderValue,
-            ["param_name"] = target.Auth.ParamName,
-            ["param_value"] = target.Auth.ParamValue,
-            ["param_location"] = target.Auth.ParamLocation,
-        }),
-        ["weight"] = target.Weight,
-        ["description"] = target.Description,
-    });
+            ["config"] = AiProxyAdvancedSchema.Config.Write(route),
+        });
+        JsonNode?[] plugins = route.KeyAuth is { } keyAuth
+            ? [new JsonObject { ["name"] = KongPlugins.KeyAuth, ["config"] = KongEntitySchema.KeyAuth.Write(keyAuth) }, proxy]
+            : [proxy];
+        written["plugins"] = new JsonArray(plugins);
+        return written;
+    }
 
     /// <summary>Drops null members so the output reads like a hand-written decK file.</summary>
     private static JsonObject Compact(JsonObject obj)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Actors.Api.Configuration;
 using Actors.Api.Hosting;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
@@ -28,7 +27,7 @@ public sealed class ClientAccess(GrainReferences<IConsumerLimiterGrain> limiters
             await OpenAIError.WriteAsync(context, 401, "No API key found in request", OpenAIError.Authentication);
             return false;
         }
-        if (table.ConsumerByKeyDigest(DeckConfigParser.KeyDigest(key)) is not { } consumer)
+        if (table.ConsumerByKeyDigest(ConsumerSpec.DigestKey(key)) is not { } consumer)
         {
             await OpenAIError.WriteAsync(context, 401, "Invalid authentication credentials", OpenAIError.Authentication);
             return false;

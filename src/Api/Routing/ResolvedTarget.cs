@@ -80,9 +80,11 @@ public sealed class ResolvedTarget
         var configured = Substitute(spec.Options.UpstreamUrl);
         var headerValue = Substitute(spec.Auth.HeaderValue);
         var paramValue = Substitute(spec.Auth.ParamValue);
-        var upstream = providers.Find(spec.Provider)?.ResolveUrl(new ProviderTarget { Provider = spec.Provider, ModelName = spec.ModelName }, configured, stream: false);
+        var driver = providers.Find(spec.Provider);
+        var upstream = driver?.ResolveUrl(new ProviderTarget { Provider = spec.Provider, ModelName = spec.ModelName, Options = spec.Options.ProviderOptions }, configured, stream: false);
         var problem = missing.Count > 0
             ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
+            : driver is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
             : upstream is null ? "the target has no valid upstream URL on this gateway node" : null;
         // A query-string credential is baked into the URL once instead of per request.
         if (problem is null && spec.Auth.ParamLocation == "query" && spec.Auth.ParamName is { } name)

@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Actors.Grains.Interfaces.Configuration;
 
 /// <summary>
 /// The whole gateway configuration as applied by <c>POST /config</c>. It never holds a secret: provider keys stay
 /// as <c>${{ env "DECK_..." }}</c> placeholders that each API node resolves from its own environment.
+/// It validates itself (<see cref="Validate()"/>), so no grain is ever handed a config that makes it throw.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record GatewayConfig
+public sealed partial record GatewayConfig
 {
     /// <summary>Cluster-wide version, assigned by the config grain on apply; 0 means "nothing applied yet".</summary>
     [Id(0)] public long Version { get; init; }
@@ -16,24 +19,9 @@ public sealed record GatewayConfig
     /// <summary>Drawn when a cluster stores its first config (see <see cref="ConfigStamp"/>).</summary>
     [Id(16)] public string Epoch { get; init; } = "";
 
-    public ConfigStamp Stamp => new(Epoch, Version);
+    [JsonIgnore] public ConfigStamp Stamp => new(Epoch, Version);
 
-    public IEnumerable<RouteSpec> Routes => Services.SelectMany(s => s.Routes);
-
-    /// <summary>The rules the grains rely on; a config that breaks one is never handed to a grain.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        foreach (var route in Routes)
-        {
-            if (route.Targets.Count is 0 or > RouteLimits.MaxTargets)
-                problems.Add($"route '{route.Name}': 1 to {RouteLimits.MaxTargets} targets");
-            if (route.Targets.Any(t => t.Weight < 1)) problems.Add($"route '{route.Name}': weights must be positive");
-            if (!BalancerAlgorithms.Supported.Contains(route.Balancer.Algorithm))
-                problems.Add($"route '{route.Name}': unknown algorithm '{route.Balancer.Algorithm}'");
-        }
-        return problems;
-    }
+    [JsonIgnore] public IEnumerable<RouteSpec> Routes => Services.SelectMany(s => s.Routes);
 }
 
 [GenerateSerializer, Immutable]
@@ -44,14 +32,17 @@ public sealed record ServiceSpec
 }
 
 [GenerateSerializer, Immutable]
-public sealed record RouteSpec
+public sealed partial record RouteSpec
 {
+    public const string RouteScope = "route";
+    public const string ServiceScope = "service";
+
     [Id(0)] public string Name { get; init; } = "";
     [Id(1)] public IReadOnlyList<string> Paths { get; init; } = [];
     [Id(2)] public BalancerSpec Balancer { get; init; } = new();
     [Id(3)] public IReadOnlyList<TargetSpec> Targets { get; init; } = [];
     /// <summary>Where the plugin came from: "route" or "service" (a service-level plugin applies to all its routes).</summary>
-    [Id(4)] public string PluginScope { get; init; } = "route";
+    [Id(4)] public string PluginScope { get; init; } = RouteScope;
     [Id(5)] public string? PluginInstanceName { get; init; }
     /// <summary>Whether to add the <c>X-Kong-LLM-Model</c> response header (Kong's <c>model_name_header</c>).</summary>
     [Id(6)] public bool ModelNameHeader { get; init; } = true;
@@ -62,6 +53,12 @@ public sealed record RouteSpec
     [Id(7)] public string Revision { get; init; } = "";
     /// <summary>Kong's <c>key-auth</c> plugin on the route or its service; null when the route is open.</summary>
     [Id(8)] public KeyAuthSpec? KeyAuth { get; init; }
+    /// <summary>Kong's <c>response_streaming</c>: <c>allow</c>, <c>deny</c> (refuse streaming requests) or <c>always</c>.</summary>
+    [Id(9)] public string ResponseStreaming { get; init; } = ResponseStreamingModes.Allow;
+    /// <summary>Kong's <c>max_request_body_size</c> in bytes; null when the file leaves it to the default.</summary>
+    [Id(10)] public int? MaxRequestBodySize { get; init; }
+    /// <summary>Kong's <c>llm_format</c>: the format clients speak.</summary>
+    [Id(11)] public string LlmFormat { get; init; } = LlmFormats.OpenAI;
 }
 
 [GenerateSerializer, Immutable]
@@ -79,6 +76,10 @@ public sealed record KeyAuthSpec
 [GenerateSerializer, Immutable]
 public sealed record ConsumerSpec
 {
+    /// <summary>The digest a consumer key is stored and looked up by: SHA-256, lowercase hex.</summary>
+    public static string DigestKey(string key) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+
     [Id(0)] public string Username { get; init; } = "";
     [Id(1)] public IReadOnlyList<string> KeyDigests { get; init; } = [];
     [Id(2)] public RateLimitSpec? RateLimit { get; init; }
@@ -86,14 +87,14 @@ public sealed record ConsumerSpec
 
 /// <summary>A token bucket: <see cref="Limit"/> requests per <see cref="PeriodSeconds"/>, refilled continuously.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RateLimitSpec
+public sealed partial record RateLimitSpec
 {
     [Id(0)] public int Limit { get; init; }
     [Id(1)] public int PeriodSeconds { get; init; }
 }
 
 [GenerateSerializer, Immutable]
-public sealed record BalancerSpec
+public sealed partial record BalancerSpec
 {
     public const int DefaultTimeoutMs = 60_000;
 
@@ -118,60 +119,8 @@ public sealed record BalancerSpec
     [Id(11)] public int Slots { get; init; } = 10_000;
 }
 
-public static class LatencyStrategies
-{
-    public const string TimePerOutputToken = "tpot";
-    public const string EndToEnd = "e2e";
-    public static readonly IReadOnlyList<string> Supported = [TimePerOutputToken, EndToEnd];
-}
-
-public static class TokensCountStrategies
-{
-    public const string Total = "total-tokens";
-    public const string Prompt = "prompt-tokens";
-    public const string Completion = "completion-tokens";
-    public const string Cost = "cost";
-    public static readonly IReadOnlyList<string> Supported = [Total, Prompt, Completion, Cost];
-}
-
-/// <summary>Kong's <c>balancer.failover_criteria</c> values that this gateway acts on.</summary>
-public static class FailoverCriterion
-{
-    public const string Error = "error";
-    public const string Timeout = "timeout";
-
-    /// <summary>Connection failures, timeouts, rate limiting and server errors: all safe to try elsewhere.</summary>
-    public static readonly IReadOnlyList<string> Defaults = [Error, Timeout, "http_429", "http_500", "http_502", "http_503", "http_504"];
-
-    public static readonly IReadOnlyList<string> Supported =
-        [Error, Timeout, "invalid_header", "http_403", "http_404", "http_429", "http_500", "http_502", "http_503", "http_504", "non_idempotent"];
-
-    public static string ForStatus(int status) => "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-}
-
-public static class RouteLimits
-{
-    /// <summary>Targets per route; failover excludes tried targets with a 64-bit mask.</summary>
-    public const int MaxTargets = 64;
-}
-
-public static class BalancerAlgorithms
-{
-    public const string RoundRobin = "round-robin";
-    public const string LowestLatency = "lowest-latency";
-    public const string LowestUsage = "lowest-usage";
-    public const string ConsistentHashing = "consistent-hashing";
-    public const string Priority = "priority";
-    /// <summary>Kong's embeddings-based algorithm: known, not implemented (it needs a vector store).</summary>
-    public const string Semantic = "semantic";
-
-    /// <summary>Algorithms this build implements.</summary>
-    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority];
-
-}
-
 [GenerateSerializer, Immutable]
-public sealed record TargetSpec
+public sealed partial record TargetSpec
 {
     public const int DefaultWeight = 100;
 
@@ -182,19 +131,24 @@ public sealed record TargetSpec
     [Id(4)] public AuthSpec Auth { get; init; } = new();
     [Id(5)] public int Weight { get; init; } = DefaultWeight;
     [Id(6)] public string? Description { get; init; }
+    /// <summary>Kong's <c>model.model_alias</c>: a client asking for this model name gets this target.</summary>
+    [Id(7)] public string? ModelAlias { get; init; }
+    [Id(8)] public TargetLoggingSpec Logging { get; init; } = new();
 
     /// <summary>The name Kong users' tooling reads from <c>X-Kong-LLM-Model</c>: <c>provider/model</c>.</summary>
-    public string QualifiedModel => $"{Provider}/{ModelName}";
+    [JsonIgnore] public string QualifiedModel => $"{Provider}/{ModelName}";
 }
 
-public static class RouteTypes
+/// <summary>Kong's <c>targets[].logging</c>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TargetLoggingSpec
 {
-    public const string Chat = "llm/v1/chat";
-    public static readonly IReadOnlyList<string> Supported = [Chat];
+    [Id(0)] public bool LogStatistics { get; init; }
+    [Id(1)] public bool LogPayloads { get; init; }
 }
 
 [GenerateSerializer, Immutable]
-public sealed record ModelOptions
+public sealed partial record ModelOptions
 {
     [Id(0)] public double? Temperature { get; init; }
     [Id(1)] public int? MaxTokens { get; init; }
@@ -203,11 +157,32 @@ public sealed record ModelOptions
     [Id(3)] public string? UpstreamUrl { get; init; }
     [Id(4)] public double? InputCost { get; init; }
     [Id(5)] public double? OutputCost { get; init; }
+    [Id(6)] public int? TopK { get; init; }
+    /// <summary>
+    /// The provider-specific options, flattened with dots as Kong nests them (<c>anthropic_version</c>,
+    /// <c>azure_instance</c>, <c>upstream_path</c>, <c>bedrock.aws_region</c>, <c>gemini.project_id</c>, ...), as the
+    /// file gave them; booleans as <c>true</c>/<c>false</c>, numbers in invariant culture. Drivers read them with
+    /// <see cref="ProviderOption"/>, which falls back to Kong's default.
+    /// </summary>
+    [Id(7)] public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Kong's defaults for provider-specific options the file may leave out.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ProviderOptionDefaults = new Dictionary<string, string>
+    {
+        ["azure_api_version"] = "2023-05-15",
+        ["bedrock.embeddings_normalize"] = "false",
+        ["cohere.embedding_input_type"] = "classification",
+        ["dashscope.international"] = "true",
+    };
+
+    /// <summary>A provider-specific option as configured, else Kong's default, else null.</summary>
+    public string? ProviderOption(string key) =>
+        ProviderOptions.TryGetValue(key, out var value) ? value : ProviderOptionDefaults.GetValueOrDefault(key);
 }
 
 /// <summary>Provider authentication. Values are env placeholders (possibly with literal text around them, e.g. "Bearer ").</summary>
 [GenerateSerializer, Immutable]
-public sealed record AuthSpec
+public sealed partial record AuthSpec
 {
     [Id(0)] public string? HeaderName { get; init; }
     [Id(1)] public string? HeaderValue { get; init; }
@@ -215,4 +190,16 @@ public sealed record AuthSpec
     [Id(3)] public string? ParamValue { get; init; }
     /// <summary>"query" or "body".</summary>
     [Id(4)] public string? ParamLocation { get; init; }
+    /// <summary>Kong's <c>allow_override</c>: whether a client's own credential may replace this one.</summary>
+    [Id(5)] public bool AllowOverride { get; init; }
+    [Id(6)] public string? AwsAccessKeyId { get; init; }
+    [Id(7)] public string? AwsSecretAccessKey { get; init; }
+    [Id(8)] public string? AzureClientId { get; init; }
+    [Id(9)] public string? AzureClientSecret { get; init; }
+    [Id(10)] public string? AzureTenantId { get; init; }
+    [Id(11)] public bool AzureUseManagedIdentity { get; init; }
+    [Id(12)] public string? GcpMetadataUrl { get; init; }
+    [Id(13)] public string? GcpOauthTokenUrl { get; init; }
+    [Id(14)] public string? GcpServiceAccountJson { get; init; }
+    [Id(15)] public bool GcpUseServiceAccount { get; init; }
 }

@@ -1,5 +1,4 @@
 using Actors.Api.Configuration;
-using Actors.Api.Providers;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Tests.Support;
 
@@ -7,10 +6,7 @@ namespace Actors.Tests.Configuration;
 
 public class DeckConfigParserTests
 {
-    private static readonly Dictionary<string, string> Env = new() { ["DECK_OPENAI_API_KEY"] = "sk-test", ["DECK_HOST"] = "http://127.0.0.1:9" };
-
-    private static ConfigParseResult Parse(string text, bool json = false, IDictionary<string, string>? env = null) =>
-        new DeckConfigParser(ProviderRegistry.Default, name => (env ?? Env).TryGetValue(name, out var v) ? v : null).Parse(text, json);
+    private static ConfigParseResult Parse(string text, bool json = false, IDictionary<string, string>? env = null) => DeckParsing.Parse(text, json, env);
 
     private static string Route(string targets, string balancer = "", string routeName = "r1", string path = "/r1") => $$"""
         _format_version: "3.0"
@@ -127,15 +123,15 @@ public class DeckConfigParserTests
 
         Assert.Null(result.Config);
         const string t = "services[0].routes[0].plugins[0].config";
-        Assert.Contains($"{t}.targets[0].model.name: required", result.Problems);
-        Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: openai", result.Problems);
-        Assert.Contains($"{t}.targets[1].model.options.temperature: must be a number", result.Problems);
-        Assert.Contains($"{t}.targets[1].model.options.top_p: must be between 0 and 1", result.Problems);
-        Assert.Contains($"{t}.targets[1].route_type: 'llm/v1/embeddings' is not supported; supported: llm/v1/chat", result.Problems);
-        Assert.Contains($"{t}.targets[1].weight: must be between 1 and 65535", result.Problems);
-        Assert.Contains($"{t}.targets[1].colour: unknown field", result.Problems);
-        Assert.Contains($"{t}.balancer.retries: must be between 0 and 32767", result.Problems);
-        Assert.Contains($"{t}.balancer.read_timeout: must be an integer", result.Problems);
+        Assert.Contains($"{t}.targets[0].model.name: required (line 12)", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: openai (line 14)", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.options.temperature: must be a number (line 14)", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.options.top_p: must be between 0 and 1 (line 14)", result.Problems);
+        Assert.Contains($"{t}.targets[1].route_type: 'llm/v1/embeddings' is not supported; supported: llm/v1/chat (line 15)", result.Problems);
+        Assert.Contains($"{t}.targets[1].weight: must be between 1 and 65535 (line 16)", result.Problems);
+        Assert.Contains($"{t}.targets[1].colour: unknown field (line 17)", result.Problems);
+        Assert.Contains($"{t}.balancer.retries: must be between 0 and 32767 (line 10)", result.Problems);
+        Assert.Contains($"{t}.balancer.read_timeout: must be an integer (line 10)", result.Problems);
         Assert.Equal(9, result.Problems.Count);
     }
 
@@ -147,7 +143,7 @@ public class DeckConfigParserTests
         var result = Parse(Route(GoodTarget, balancer: $"balancer: {{algorithm: {algorithm}}}"));
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority", problem);
+        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority (line 10)", problem);
     }
 
     [Fact]
@@ -184,7 +180,7 @@ public class DeckConfigParserTests
                   route_type: llm/v1/chat
         """;
         var problem = Assert.Single(Parse(Route(target)).Problems);
-        Assert.Equal("services[0].routes[0].plugins[0].config.targets[0].model.name: env placeholders are supported only in auth values and model.options.upstream_url", problem);
+        Assert.Equal("services[0].routes[0].plugins[0].config.targets[0].model.name: env placeholders are supported only in auth values and model.options.upstream_url (line 12)", problem);
     }
 
     [Fact]
@@ -207,8 +203,8 @@ public class DeckConfigParserTests
             """;
         var problems = Parse(yaml).Problems;
 
-        Assert.Contains("services[0].routes: route name 'a' is used more than once", problems);
-        Assert.Contains("services[0].routes: path '/x' of route 'b' is already used by route 'a'", problems);
+        Assert.Contains("services[0].routes: route name 'a' is used more than once (line 11)", problems);
+        Assert.Contains("services[0].routes: path '/x' of route 'b' is already used by route 'a' (line 11)", problems);
     }
 
     [Theory]
@@ -296,13 +292,13 @@ public class DeckConfigParserTests
                     - model: {provider: openai, name: m}
                       route_type: llm/v1/chat
             """;
-        var env = new Dictionary<string, string>(Env) { ["DECK_ALICE_KEY"] = "alice-secret-key-123" };
+        var env = new Dictionary<string, string>(DeckParsing.Env) { ["DECK_ALICE_KEY"] = "alice-secret-key-123" };
         var result = Parse(yaml, env: env);
 
         Assert.Empty(result.Problems);
         var consumers = result.Config!.Consumers;
         Assert.Equal(["alice", "bob"], consumers.Select(c => c.Username));
-        Assert.Equal([DeckConfigParser.KeyDigest("alice-secret-key-123")], consumers[0].KeyDigests);
+        Assert.Equal([ConsumerSpec.DigestKey("alice-secret-key-123")], consumers[0].KeyDigests);
         Assert.Equal(new RateLimitSpec { Limit = 60, PeriodSeconds = 60 }, consumers[0].RateLimit);
         Assert.Null(consumers[1].RateLimit);
         Assert.Equal(["x-api-key", "apikey"], result.Config.Routes.Single().KeyAuth!.KeyNames);
@@ -326,10 +322,10 @@ public class DeckConfigParserTests
             """;
         var problems = Parse(yaml).Problems;
 
-        Assert.Contains("consumers[0].keyauth_credentials[0].key: must be at least 8 characters", problems);
-        Assert.Contains("consumers[1].username: consumer 'a' is declared more than once", problems);
+        Assert.Contains("consumers[0].keyauth_credentials[0].key: must be at least 8 characters (line 4)", problems);
+        Assert.Contains("consumers[1].username: consumer 'a' is declared more than once (line 5)", problems);
         Assert.Contains(problems, p => p.StartsWith("consumers[1].keyauth_credentials[0].key: environment variable 'DECK_NOPE' is not set"));
-        Assert.Contains("consumers[1].plugins[0].config: needs one of second, minute, hour or day", problems);
+        Assert.Contains("consumers[1].plugins[0].config: needs one of second, minute, hour or day (line 7)", problems);
     }
 
     [Fact]

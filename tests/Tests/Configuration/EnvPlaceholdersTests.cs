@@ -1,4 +1,4 @@
-using Actors.Api.Configuration;
+using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Tests.Configuration;
 

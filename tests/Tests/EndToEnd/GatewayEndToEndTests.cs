@@ -115,7 +115,7 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         var error = (await Json(bad))["error"]!;
         Assert.Equal("invalid_request_error", (string)error["type"]!);
         var problems = error["problems"]!.AsArray().Select(p => (string)p!).ToList();
-        Assert.Contains("services[0].routes[0].plugins[0].config.targets[1].model.name: required", problems);
+        Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.targets[1].model.name: required (line "));
         Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.balancer.algorithm: 'semantic' is not supported yet"));
 
         var configText = await _node.Http.GetStringAsync(_node.AdminUrl + "/config");
