@@ -83,6 +83,7 @@ public static class AdminEndpoints
         {
             version = result.Config!.Version,
             routes = result.Config.Routes.Select(r => r.Name),
+            warnings = result.Warnings,
         }, Json).ExecuteAsync(context);
     }
 

@@ -20,6 +20,7 @@ public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table
         var applied = await cluster.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).Apply(parsed.Config!, table.Current.Version);
         table.Install(applied);
         sync.Applied(applied);
+        foreach (var warning in parsed.Warnings) logger.LogWarning("Config version {Version}: {Warning}", applied.Version, warning);
         return parsed with { Config = applied };
     }
 }
