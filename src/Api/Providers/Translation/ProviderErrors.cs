@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace Actors.Api.Providers.Translation;
+
+/// <summary>
+/// A provider's native error as an OpenAI error: <c>{"error":{"message","type","code"}}</c>. The status stays the
+/// provider's where OpenAI has the same meaning; statuses only one provider uses become the nearest standard one.
+/// </summary>
+public static class ProviderErrors
+{
+    public const string InvalidRequest = "invalid_request_error";
+    public const string Authentication = "authentication_error";
+    public const string Permission = "permission_error";
+    public const string NotFound = "not_found_error";
+    public const string RateLimit = "rate_limit_error";
+    public const string Server = "server_error";
+
+    /// <summary>What a driver found in a native error body: the message, and the provider's own error code if any.</summary>
+    public readonly record struct NativeError(string? Message, string? Code);
+
+    public static TranslatedError Translate(string provider, int status, ReadOnlySpan<byte> body, Func<JsonElement, NativeError> read)
+    {
+        NativeError native = default;
+        using (var document = Json.TryParse(body))
+        {
+            if (document is not null) native = read(document.RootElement);
+        }
+        var clientStatus = ClientStatus(status);
+        var message = string.IsNullOrWhiteSpace(native.Message) ? $"{provider} answered with status {status}" : native.Message;
+        return new TranslatedError(clientStatus, Body(message, TypeFor(clientStatus), native.Code));
+    }
+
+    /// <summary>For OpenAI-compatible providers: an OpenAI-shaped error passes unchanged; anything else is wrapped.</summary>
+    public static TranslatedError PassOrWrap(string provider, int status, ReadOnlySpan<byte> body)
+    {
+        using (var document = Json.TryParse(body))
+        {
+            if (document is not null && Json.At(document.RootElement, "error", "message").ValueKind == JsonValueKind.String)
+                return new TranslatedError(ClientStatus(status), body.ToArray());
+        }
+        return Translate(provider, status, body, root => new NativeError(
+            Json.String(root, "message") ?? Json.String(root, "error") ?? Json.String(root, "detail"), null));
+    }
+
+    public static byte[] Body(string message, string type, string? code) => Json.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteString("message", message);
+        w.WriteString("type", type);
+        if (code is null) w.WriteNull("code");
+        else w.WriteString("code", code);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    /// <summary>
+    /// Anthropic's 529 (overloaded) is a 503; Bedrock's 424 (the model failed) a 502 and 408 (model timeout) a 504;
+    /// any other unusual 5xx a 502. Everything else keeps its status.
+    /// </summary>
+    public static int ClientStatus(int status) => status switch
+    {
+        529 => 503,
+        424 => 502,
+        408 => 504,
+        500 or 502 or 503 or 504 => status,
+        > 500 => 502,
+        < 400 => 502,
+        _ => status,
+    };
+
+    public static string TypeFor(int status) => status switch
+    {
+        401 => Authentication,
+        403 => Permission,
+        404 => NotFound,
+        429 => RateLimit,
+        >= 500 => Server,
+        _ => InvalidRequest,
+    };
+}
