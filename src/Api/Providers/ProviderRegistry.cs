@@ -4,7 +4,13 @@ public sealed class ProviderRegistry(IEnumerable<IProviderDriver> drivers)
 {
     private readonly Dictionary<string, IProviderDriver> _drivers = drivers.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
-    public static ProviderRegistry Default { get; } = new([new OpenAIDriver(), new Anthropic.AnthropicDriver()]);
+    public static ProviderRegistry Default { get; } = new(
+    [
+        new OpenAIDriver(),
+        new Anthropic.AnthropicDriver(),
+        new Gemini.GeminiDriver(),
+        .. OpenAICompatible.OpenAICompatibleDrivers.All(),
+    ]);
 
     public IEnumerable<string> Names => _drivers.Keys.Order(StringComparer.Ordinal);
 

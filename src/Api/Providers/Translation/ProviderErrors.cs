@@ -30,16 +30,25 @@ public static class ProviderErrors
         return new TranslatedError(clientStatus, Body(message, TypeFor(clientStatus), native.Code));
     }
 
-    /// <summary>For OpenAI-compatible providers: an OpenAI-shaped error passes unchanged; anything else is wrapped.</summary>
+    /// <summary>
+    /// For OpenAI-compatible providers: an OpenAI error (message and type) passes unchanged; a near miss such as Azure's
+    /// <c>{"error":{"code":"401","message":...}}</c> or vLLM's <c>{"message":...}</c> gets OpenAI's shape.
+    /// </summary>
     public static TranslatedError PassOrWrap(string provider, int status, ReadOnlySpan<byte> body)
     {
         using (var document = Json.TryParse(body))
         {
-            if (document is not null && Json.At(document.RootElement, "error", "message").ValueKind == JsonValueKind.String)
+            var error = document is null ? default : Json.At(document.RootElement, "error");
+            if (Json.String(error, "message") is not null && Json.String(error, "type") is not null)
                 return new TranslatedError(ClientStatus(status), body.ToArray());
         }
-        return Translate(provider, status, body, root => new NativeError(
-            Json.String(root, "message") ?? Json.String(root, "error") ?? Json.String(root, "detail"), null));
+        return Translate(provider, status, body, root =>
+        {
+            var error = Json.At(root, "error");
+            var code = Json.At(error, "code");
+            return new NativeError(Json.String(error, "message") ?? Json.String(root, "message") ?? Json.String(root, "error") ?? Json.String(root, "detail"),
+                code.ValueKind is JsonValueKind.String or JsonValueKind.Number ? code.ToString() : null);
+        });
     }
 
     public static byte[] Body(string message, string type, string? code) => Json.Write(w =>
