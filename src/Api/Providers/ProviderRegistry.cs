@@ -9,6 +9,7 @@ public sealed class ProviderRegistry(IEnumerable<IProviderDriver> drivers)
         new OpenAIDriver(),
         new Anthropic.AnthropicDriver(),
         new Gemini.GeminiDriver(),
+        new Bedrock.BedrockDriver(),
         .. OpenAICompatible.OpenAICompatibleDrivers.All(),
     ]);
 

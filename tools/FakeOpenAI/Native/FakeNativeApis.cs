@@ -14,6 +14,7 @@ public static class FakeNativeApis
         FakeAnthropic.Map(app, server);
         FakeAzure.Map(app, server);
         FakeGemini.Map(app, server);
+        FakeBedrock.Map(app, server);
     }
 
     /// <summary>Messages keep their quotes and backticks readable, as the real APIs send them.</summary>

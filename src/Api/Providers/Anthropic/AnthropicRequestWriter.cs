@@ -20,7 +20,7 @@ public static class AnthropicRequestWriter
         w.WriteString("model", target.ModelName);
         w.WriteNumber("max_tokens", request.MaxTokens ?? DefaultMaxTokens);
         WriteSystem(w, request);
-        WriteMessages(w, request);
+        Turns.Write(w, request.Conversation, "messages", "content", role => role, WriteBlocks);
         w.WriteIf("temperature", request.Temperature);
         w.WriteIf("top_p", request.TopP);
         w.WriteIf("top_k", request.TopK);
@@ -37,21 +37,6 @@ public static class AnthropicRequestWriter
         if (texts.Count == 0) return;
         w.WriteStartArray("system");
         foreach (var text in texts) WriteText(w, text);
-        w.WriteEndArray();
-    }
-
-    private static void WriteMessages(Utf8JsonWriter w, OpenAIChatRequest request)
-    {
-        w.WriteStartArray("messages");
-        foreach (var turn in Turns.Merge(request.Conversation))
-        {
-            w.WriteStartObject();
-            w.WriteString("role", turn.Role);
-            w.WriteStartArray("content");
-            foreach (var message in turn.Messages) WriteBlocks(w, message);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
         w.WriteEndArray();
     }
 

@@ -29,17 +29,8 @@ public static class GeminiRequestWriter
     private static void WriteContents(Utf8JsonWriter w, OpenAIChatRequest request)
     {
         var toolNames = Turns.ToolNames(request.Conversation);
-        w.WriteStartArray("contents");
-        foreach (var turn in Turns.Merge(request.Conversation))
-        {
-            w.WriteStartObject();
-            w.WriteString("role", turn.Role == Turn.Assistant ? "model" : "user");
-            w.WriteStartArray("parts");
-            foreach (var message in turn.Messages) WriteParts(w, message, toolNames);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        Turns.Write(w, request.Conversation, "contents", "parts", role => role == Turn.Assistant ? "model" : "user",
+            (writer, message) => WriteParts(writer, message, toolNames));
     }
 
     private static void WriteParts(Utf8JsonWriter w, ChatMessage message, Dictionary<string, string> toolNames)

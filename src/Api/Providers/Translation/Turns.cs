@@ -25,6 +25,26 @@ public static class Turns
         return turns;
     }
 
+    /// <summary>
+    /// Writes the turns as an array named <paramref name="arrayName"/> of <c>{"role":..., contentName:[...]}</c>, the
+    /// shape Anthropic, Bedrock and Gemini share under different names; each message writes its own blocks.
+    /// </summary>
+    public static void Write(System.Text.Json.Utf8JsonWriter w, IEnumerable<ChatMessage> conversation, string arrayName, string contentName,
+        Func<string, string> roleName, Action<System.Text.Json.Utf8JsonWriter, ChatMessage> writeMessage)
+    {
+        w.WriteStartArray(arrayName);
+        foreach (var turn in Merge(conversation))
+        {
+            w.WriteStartObject();
+            w.WriteString("role", roleName(turn.Role));
+            w.WriteStartArray(contentName);
+            foreach (var message in turn.Messages) writeMessage(w, message);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
     /// <summary>The function name of each tool call id, for APIs whose tool results name the function (Gemini).</summary>
     public static Dictionary<string, string> ToolNames(IEnumerable<ChatMessage> conversation)
     {
