@@ -15,6 +15,7 @@ public static class FakeNativeApis
         FakeAzure.Map(app, server);
         FakeGemini.Map(app, server);
         FakeBedrock.Map(app, server);
+        FakeOllama.Map(app, server);
     }
 
     /// <summary>Messages keep their quotes and backticks readable, as the real APIs send them.</summary>

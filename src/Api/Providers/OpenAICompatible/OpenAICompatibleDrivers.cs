@@ -6,11 +6,11 @@ namespace Actors.Api.Providers.OpenAICompatible;
 public static class OpenAICompatibleDrivers
 {
     public const string AzureDefaultApiVersion = "2023-05-15";
+    public const string MistralUrl = "https://api.mistral.ai:443/v1/chat/completions";
 
     public static IEnumerable<IProviderDriver> All() =>
     [
         new OpenAICompatibleDriver("azure", AzureUrl),
-        OpenAICompatibleDriver.WithDefault("mistral", "https://api.mistral.ai:443/v1/chat/completions"),
         OpenAICompatibleDriver.WithDefault("deepseek", "https://api.deepseek.com/chat/completions"),
         OpenAICompatibleDriver.WithDefault("xai", "https://api.x.ai/v1/chat/completions"),
         OpenAICompatibleDriver.WithDefault("cerebras", "https://api.cerebras.ai/v1/chat/completions"),

@@ -1,0 +1,30 @@
+using System.Buffers;
+
+namespace Actors.Api.Providers;
+
+/// <summary>
+/// A provider whose wire format is a model option, as Kong's <c>llama2_format</c> and <c>mistral_format</c>: each
+/// target's option picks the driver that does the work; without it, <paramref name="defaultFormat"/>'s.
+/// </summary>
+public sealed class FormatSwitchDriver(string name, string option, string defaultFormat, IReadOnlyDictionary<string, IProviderDriver> formats)
+    : IProviderDriver
+{
+    public string Name => name;
+
+    private IProviderDriver For(ProviderTarget target) =>
+        target.Options.TryGetValue(option, out var format) && formats.TryGetValue(format, out var driver) ? driver : formats[defaultFormat];
+
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => For(target).ResolveUrl(target, configuredUrl, stream);
+
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
+        For(target).WriteRequest(openAIRequest, target, body);
+
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) =>
+        For(target).TranslateResponse(providerBody, target);
+
+    public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
+        For(target).CreateStreamTranslator(target, includeUsage);
+
+    /// <remarks>Errors carry no target; the default format's translation also reads the other formats' error shapes.</remarks>
+    public TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody) => formats[defaultFormat].TranslateError(status, providerBody);
+}
