@@ -11,6 +11,7 @@ public sealed class ProviderRegistry(IEnumerable<IProviderDriver> drivers)
         new Gemini.GeminiDriver(),
         new Bedrock.BedrockDriver(),
         new Ollama.OllamaDriver(),
+        new Cohere.CohereDriver(),
         .. OpenAICompatible.OpenAICompatibleDrivers.All(),
         new FormatSwitchDriver("mistral", "mistral_format", "openai", new Dictionary<string, IProviderDriver>
         {

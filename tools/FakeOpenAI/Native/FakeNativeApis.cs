@@ -16,6 +16,7 @@ public static class FakeNativeApis
         FakeGemini.Map(app, server);
         FakeBedrock.Map(app, server);
         FakeOllama.Map(app, server);
+        FakeCohere.Map(app, server);
     }
 
     /// <summary>Messages keep their quotes and backticks readable, as the real APIs send them.</summary>

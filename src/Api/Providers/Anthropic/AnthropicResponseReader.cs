@@ -32,7 +32,7 @@ public static class AnthropicResponseReader
         {
             Id = Json.String(root, "id") ?? ChatCompletion.NewId(),
             Model = Json.String(root, "model") ?? target.ModelName,
-            Content = text.Length == 0 && calls.Count > 0 ? null : text.ToString(),
+            Content = text.ToString(),
             ToolCalls = calls,
             FinishReason = AnthropicDriver.FinishReason(Json.String(root, "stop_reason")),
             PromptTokens = AnthropicDriver.PromptTokens(usage),

@@ -77,7 +77,7 @@ public sealed class BedrockDriver(Func<string, string?> environment, TimeProvide
         {
             Id = ChatCompletion.NewId(),
             Model = target.ModelName,
-            Content = text.Length == 0 && calls.Count > 0 ? null : text.ToString(),
+            Content = text.ToString(),
             ToolCalls = calls,
             FinishReason = FinishReason(Json.String(root, "stopReason")),
             PromptTokens = PromptTokens(usage),

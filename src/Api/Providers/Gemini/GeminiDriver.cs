@@ -47,7 +47,7 @@ public sealed class GeminiDriver : IProviderDriver
         {
             Id = answer.ResponseId ?? ChatCompletion.NewId(),
             Model = answer.ModelVersion ?? target.ModelName,
-            Content = answer.Text.Length == 0 && answer.ToolCalls.Count > 0 ? null : answer.Text,
+            Content = answer.Text,
             ToolCalls = answer.ToolCalls,
             FinishReason = FinishReason(answer.FinishReason, answer.ToolCalls.Count > 0, answer.Blocked),
             PromptTokens = answer.PromptTokens ?? 0,

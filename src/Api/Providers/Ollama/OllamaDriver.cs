@@ -30,7 +30,7 @@ public sealed class OllamaDriver : IProviderDriver
         {
             Id = ChatCompletion.NewId(),
             Model = answer.Model ?? target.ModelName,
-            Content = answer.Text.Length == 0 && answer.ToolCalls.Count > 0 ? null : answer.Text,
+            Content = answer.Text,
             ToolCalls = answer.ToolCalls,
             FinishReason = FinishReason(answer.DoneReason, answer.ToolCalls.Count > 0),
             PromptTokens = answer.PromptTokens ?? 0,

@@ -29,7 +29,7 @@ public sealed record ChatCompletion
         writer.WriteStartObject("message");
         writer.WriteString("role", "assistant");
         // OpenAI sends null content when the answer is only tool calls.
-        if (Content is null && ToolCalls.Count > 0) writer.WriteNull("content");
+        if (string.IsNullOrEmpty(Content) && ToolCalls.Count > 0) writer.WriteNull("content");
         else writer.WriteString("content", Content ?? "");
         if (ToolCalls.Count > 0) WriteToolCalls(writer);
         writer.WriteNull("refusal");

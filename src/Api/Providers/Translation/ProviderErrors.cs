@@ -64,12 +64,13 @@ public static class ProviderErrors
     });
 
     /// <summary>
-    /// Anthropic's 529 (overloaded) is a 503; Bedrock's 424 (the model failed) a 502 and 408 (model timeout) a 504;
+    /// Anthropic's 529 (overloaded) is a 503; Cohere's 498 (invalid token) a 401; Bedrock's 424 (the model failed) a 502 and 408 (model timeout) a 504;
     /// any other unusual 5xx a 502. Everything else keeps its status.
     /// </summary>
     public static int ClientStatus(int status) => status switch
     {
         529 => 503,
+        498 => 401,
         424 => 502,
         408 => 504,
         500 or 502 or 503 or 504 => status,
