@@ -51,22 +51,7 @@ public static class CohereRequestWriter
         if (message.IsToolResult) w.WriteString("tool_call_id", message.ToolCallId ?? "");
         if (message.Parts.Any(p => p.ImageUrl is not null)) WriteParts(w, message);
         else if (message.Text.Length > 0 || message.ToolCalls.Count == 0) w.WriteString("content", message.Text);
-        if (message.ToolCalls.Count > 0)
-        {
-            w.WriteStartArray("tool_calls");
-            foreach (var call in message.ToolCalls)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", call.Id);
-                w.WriteString("type", "function");
-                w.WriteStartObject("function");
-                w.WriteString("name", call.Name);
-                w.WriteString("arguments", call.Arguments);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
+        if (message.ToolCalls.Count > 0) ChatCompletion.WriteToolCalls(w, message.ToolCalls);
         w.WriteEndObject();
     }
 

@@ -31,7 +31,7 @@ public sealed record ChatCompletion
         // OpenAI sends null content when the answer is only tool calls.
         if (string.IsNullOrEmpty(Content) && ToolCalls.Count > 0) writer.WriteNull("content");
         else writer.WriteString("content", Content ?? "");
-        if (ToolCalls.Count > 0) WriteToolCalls(writer);
+        if (ToolCalls.Count > 0) WriteToolCalls(writer, ToolCalls);
         writer.WriteNull("refusal");
         writer.WriteEndObject();
         writer.WriteNull("logprobs");
@@ -42,10 +42,11 @@ public sealed record ChatCompletion
         writer.WriteEndObject();
     }
 
-    private void WriteToolCalls(Utf8JsonWriter writer)
+    /// <summary>OpenAI's <c>tool_calls</c> array (Cohere v2 takes the same shape).</summary>
+    public static void WriteToolCalls(Utf8JsonWriter writer, IReadOnlyList<ToolCall> calls)
     {
         writer.WriteStartArray("tool_calls");
-        foreach (var call in ToolCalls)
+        foreach (var call in calls)
         {
             writer.WriteStartObject();
             writer.WriteString("id", call.Id);
