@@ -4,17 +4,20 @@ namespace Actors.Api.Providers;
 
 /// <summary>
 /// A provider whose wire format is a model option, as Kong's <c>llama2_format</c> and <c>mistral_format</c>: each
-/// target's option picks the driver that does the work; without it, <paramref name="defaultFormat"/>'s.
+/// target's option picks the driver that does the work; without it, <paramref name="defaultFormat"/>'s. A format
+/// without a driver here (llama2's <c>raw</c>) resolves no URL, so the target is refused rather than sent in another format.
 /// </summary>
 public sealed class FormatSwitchDriver(string name, string option, string defaultFormat, IReadOnlyDictionary<string, IProviderDriver> formats)
     : IProviderDriver
 {
     public string Name => name;
 
-    private IProviderDriver For(ProviderTarget target) =>
-        target.Options.TryGetValue(option, out var format) && formats.TryGetValue(format, out var driver) ? driver : formats[defaultFormat];
+    private IProviderDriver? Find(ProviderTarget target) =>
+        target.Options.TryGetValue(option, out var format) ? formats.GetValueOrDefault(format) : formats[defaultFormat];
 
-    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => For(target).ResolveUrl(target, configuredUrl, stream);
+    private IProviderDriver For(ProviderTarget target) => Find(target) ?? formats[defaultFormat];
+
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => Find(target)?.ResolveUrl(target, configuredUrl, stream);
 
     public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
         For(target).WriteRequest(openAIRequest, target, body);

@@ -128,7 +128,7 @@ public class DeckConfigParserTests
         Assert.Null(result.Config);
         const string t = "services[0].routes[0].plugins[0].config";
         Assert.Contains($"{t}.targets[0].model.name: required", result.Problems);
-        Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: openai", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: {string.Join(", ", ProviderRegistry.Default.Names)}", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.temperature: must be a number", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.top_p: must be between 0 and 1", result.Problems);
         Assert.Contains($"{t}.targets[1].route_type: 'llm/v1/embeddings' is not supported; supported: llm/v1/chat", result.Problems);

@@ -58,6 +58,8 @@ public sealed class OllamaDriverTests(FakeServerFixture fake) : IClassFixture<Fa
         Assert.Null(registry.Find("llama2")!.CreateStreamTranslator(Target("llama2", options: new() { ["llama2_format"] = "openai" }), false));
         Assert.Equal("https://api.mistral.ai/v1/chat/completions", registry.Find("mistral")!.ResolveUrl(Target("mistral"), null, false)!.ToString());
         Assert.Null(registry.Find("mistral")!.ResolveUrl(Target("mistral", options: new() { ["mistral_format"] = "ollama" }), null, false));
+        // llama2's raw prompt format is not translated: such a target gets no URL instead of another format.
+        Assert.Null(registry.Find("llama2")!.ResolveUrl(Target("llama2", options: new() { ["llama2_format"] = "raw" }), "http://127.0.0.1:9/x", false));
     }
 
     [Theory]
