@@ -12,6 +12,7 @@ namespace Actors.FakeOpenAI;
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
     private long _counter;
+    private bool _record;
 
     private FakeOpenAIServer(WebApplication app, FakeBehavior behavior)
     {
@@ -38,7 +39,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         var behavior = builder.Configuration.GetSection("Fake").Get<FakeBehavior>() ?? new FakeBehavior();
         var app = builder.Build();
-        var server = new FakeOpenAIServer(app, behavior);
+        var server = new FakeOpenAIServer(app, behavior) { _record = record };
         app.MapPost("/__control", async (HttpContext context) =>
         {
             var update = await JsonSerializer.DeserializeAsync<FakeBehavior>(context.Request.Body, JsonOptions);
@@ -47,7 +48,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return Results.Json(server.Behavior, JsonOptions);
         });
         app.MapGet("/__requests", () => Results.Json(new { count = server.RequestCount }));
-        app.MapPost("/{**path}", context => server.HandleAsync(context, record));
+        Native.FakeNativeApis.Map(app, server);
+        app.MapPost("/{**path}", context => server.HandleAsync(context));
         return server;
     }
 
@@ -70,11 +72,21 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         await App.DisposeAsync();
     }
 
-    private async Task HandleAsync(HttpContext context, bool record)
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = await AcceptAsync(context, status => new { error = new { message = $"fake upstream failure {status}", type = "server_error" } });
+        if (body is not null) await AnswerAsync(context, body);
+    }
+
+    /// <summary>
+    /// Reads and records a request, then applies the failure switches (delay, drop, status), a failing status answered
+    /// with <paramref name="errorBody"/> in the faked API's own error shape. Null: the failure was the answer.
+    /// </summary>
+    public async Task<string?> AcceptAsync(HttpContext context, Func<int, object> errorBody)
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        if (record)
+        if (_record)
         {
             Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
@@ -89,21 +101,26 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 Interlocked.Increment(ref _cancelled);
-                return;
+                return null;
             }
         }
         if (behavior.Drop)
         {
             context.Abort();
-            return;
+            return null;
         }
         if (behavior.Status != 200)
         {
             context.Response.StatusCode = behavior.Status;
-            await context.Response.WriteAsJsonAsync(new { error = new { message = $"fake upstream failure {behavior.Status}", type = "server_error" } });
-            return;
+            await context.Response.WriteAsJsonAsync(errorBody(behavior.Status));
+            return null;
         }
+        return body;
+    }
 
+    /// <summary>An OpenAI chat completion (or its stream) for a request that passed the switches.</summary>
+    public async Task AnswerAsync(HttpContext context, string body)
+    {
         JsonObject? request;
         try { request = JsonNode.Parse(body) as JsonObject; }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException) { request = null; }

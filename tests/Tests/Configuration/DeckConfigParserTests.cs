@@ -1,4 +1,5 @@
 using Actors.Api.Configuration;
+using Actors.Api.Providers;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Tests.Support;
 
@@ -124,7 +125,7 @@ public class DeckConfigParserTests
         Assert.Null(result.Config);
         const string t = "services[0].routes[0].plugins[0].config";
         Assert.Contains($"{t}.targets[0].model.name: required (line 12)", result.Problems);
-        Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: openai (line 14)", result.Problems);
+        Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: {string.Join(", ", ProviderRegistry.Default.Names)} (line 14)", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.temperature: must be a number (line 14)", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.top_p: must be between 0 and 1 (line 14)", result.Problems);
         Assert.Contains($"{t}.targets[1].route_type: 'llm/v1/embeddings' is not supported; supported: llm/v1/chat (line 15)", result.Problems);

@@ -163,12 +163,15 @@ public class KongContractTests
         Assert.Equal("services[0].routes[0].plugins[0].config.targets[0].weight: must be between 1 and 65535 (line 5)", problem);
     }
 
+    /// <summary>A node built without the other drivers.</summary>
+    private static readonly ProviderRegistry OpenAIOnly = new([new OpenAIDriver()]);
+
     [Theory]
     [InlineData("anthropic", "provider 'anthropic' has no driver on this gateway node; supported: openai")]
     [InlineData("bedrock", "provider 'bedrock' has no driver on this gateway node; supported: openai")]
     public void A_Kong_provider_without_a_driver_on_this_node_is_named_as_such(string provider, string expected)
     {
-        var problem = Assert.Single(Parse(Route($"        - model: {{provider: {provider}, name: m}}\n          route_type: llm/v1/chat")).Problems);
+        var problem = Assert.Single(Parse(Route($"        - model: {{provider: {provider}, name: m}}\n          route_type: llm/v1/chat"), providers: OpenAIOnly).Problems);
 
         Assert.Equal($"services[0].routes[0].plugins[0].config.targets[0].model.provider: {expected} (line 12)", problem);
     }
@@ -176,7 +179,7 @@ public class KongContractTests
     [Fact]
     public void A_node_without_the_driver_names_the_provider_when_it_builds_its_route_table()
     {
-        var target = Api.Routing.ResolvedTarget.Resolve(0, new TargetSpec { Provider = "anthropic", ModelName = "m" }, ProviderRegistry.Default, _ => null);
+        var target = Api.Routing.ResolvedTarget.Resolve(0, new TargetSpec { Provider = "anthropic", ModelName = "m" }, OpenAIOnly, _ => null);
 
         Assert.Equal("provider 'anthropic' has no driver on this gateway node", target.Problem);
     }

@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Actors.Api.Providers.Translation;
+
+namespace Actors.Api.Providers.Bedrock;
+
+/// <summary>
+/// Amazon Bedrock's Converse API (<c>/model/{id}/converse</c>, <c>/converse-stream</c> when streaming), signed with
+/// SigV4 from the target's <c>aws_access_key_id</c>/<c>aws_secret_access_key</c> (else <c>AWS_ACCESS_KEY_ID</c>/
+/// <c>AWS_SECRET_ACCESS_KEY</c>) for <c>bedrock.aws_region</c> (else <c>AWS_REGION</c>/<c>AWS_DEFAULT_REGION</c>), as Kong does.
+/// </summary>
+public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time) : IProviderDriver
+{
+    private const string Converse = "/converse", ConverseStream = "/converse-stream";
+
+    public BedrockDriver() : this(Environment.GetEnvironmentVariable, TimeProvider.System) { }
+
+    public string Name => "bedrock";
+
+    /// <remarks>Streaming switches to <c>/converse-stream</c>, also under a configured URL.</remarks>
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream)
+    {
+        var url = configuredUrl ?? (Region(target) is { } region
+            ? $"https://bedrock-runtime.{region}.amazonaws.com/model/{ProviderUrls.Segment(target.ModelName)}{Converse}"
+            : null);
+        if (url is null) return null;
+        if (stream && url.EndsWith(Converse, StringComparison.Ordinal)) url += "-stream";
+        else if (!stream && url.EndsWith(ConverseStream, StringComparison.Ordinal)) url = url[..^"-stream".Length];
+        return ProviderUrls.Absolute(url);
+    }
+
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
+    {
+        var request = OpenAIChatRequest.Parse(openAIRequest, target);
+        BedrockRequestWriter.Write(request, target, body);
+        return new ProviderRequest { Stream = request.Stream, Sign = Signer(target) };
+    }
+
+    /// <summary>Null without credentials: the request goes unsigned and AWS answers 403, which fails over as usual.</summary>
+    private Func<HttpRequestMessage, ReadOnlyMemory<byte>, IEnumerable<KeyValuePair<string, string>>>? Signer(ProviderTarget target)
+    {
+        var keyId = target.AwsAccessKeyId ?? environment("AWS_ACCESS_KEY_ID");
+        var secret = target.AwsSecretAccessKey ?? environment("AWS_SECRET_ACCESS_KEY");
+        if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret)) return null;
+        var configuredRegion = Region(target);
+        return (message, body) =>
+            new SigV4Signer(keyId, secret, configuredRegion ?? RegionOf(message.RequestUri) ?? "us-east-1", "bedrock", time).Sign(message, body);
+    }
+
+    private string? Region(ProviderTarget target) =>
+        target.Option("bedrock.aws_region") ?? environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION");
+
+    /// <summary>The region in a <c>bedrock-runtime.{region}.amazonaws.com</c> host.</summary>
+    private static string? RegionOf(Uri? uri)
+    {
+        var parts = uri?.Host.Split('.') ?? [];
+        return parts.Length >= 4 && parts[0].StartsWith("bedrock", StringComparison.Ordinal) ? parts[1] : null;
+    }
+
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target)
+    {
+        using var document = Json.TryParse(providerBody);
+        if (document is null) return null;
+        var root = document.RootElement;
+        var text = new StringBuilder();
+        var calls = new List<ToolCall>();
+        foreach (var block in Json.Array(Json.At(root, "output", "message", "content")))
+        {
+            if (Json.String(block, "text") is { } piece) text.Append(piece);
+            var use = Json.At(block, "toolUse");
+            if (use.ValueKind == JsonValueKind.Object)
+                calls.Add(new ToolCall(Json.String(use, "toolUseId") ?? "", Json.String(use, "name") ?? "", ChatCompletion.ArgumentsText(Json.At(use, "input"))));
+        }
+        var usage = Json.At(root, "usage");
+        return new ChatCompletion
+        {
+            Id = ChatCompletion.NewId(),
+            Model = target.ModelName,
+            Content = text.ToString(),
+            ToolCalls = calls,
+            FinishReason = FinishReason(Json.String(root, "stopReason")),
+            PromptTokens = PromptTokens(usage),
+            CompletionTokens = Json.Long(usage, "outputTokens") ?? 0,
+        }.ToResponse();
+    }
+
+    public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
+        new BedrockStreamTranslator(target.ModelName, includeUsage);
+
+    /// <remarks><c>{"message":"..."}</c>; the exception name travels in a header the seam does not pass, so the status speaks.</remarks>
+    public TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody) =>
+        ProviderErrors.Translate(Name, status, providerBody, root => new(Json.String(root, "message") ?? Json.String(root, "Message"), null));
+
+    public static string FinishReason(string? stopReason) => stopReason switch
+    {
+        "max_tokens" or "model_context_window_exceeded" => FinishReasons.Length,
+        "tool_use" => FinishReasons.ToolCalls,
+        "guardrail_intervened" or "content_filtered" => FinishReasons.ContentFilter,
+        _ => FinishReasons.Stop,
+    };
+
+    /// <summary>Cached prompt tokens count as prompt tokens, as OpenAI counts them.</summary>
+    public static long PromptTokens(JsonElement usage) =>
+        (Json.Long(usage, "inputTokens") ?? 0) + (Json.Long(usage, "cacheReadInputTokens") ?? 0) + (Json.Long(usage, "cacheWriteInputTokens") ?? 0);
+}

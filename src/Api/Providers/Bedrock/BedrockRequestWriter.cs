@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Text.Json;
+using Actors.Api.Providers.Translation;
+
+namespace Actors.Api.Providers.Bedrock;
+
+/// <summary>
+/// OpenAI chat → Converse body: alternating <c>messages</c> of content blocks (<c>text</c>, <c>image</c>,
+/// <c>toolUse</c>, <c>toolResult</c>), <c>system</c> blocks, <c>inferenceConfig</c>, <c>toolConfig</c>. The model is in
+/// the URL. <c>top_k</c> has no Converse field and goes in <c>additionalModelRequestFields</c>, as the model reads it.
+/// </summary>
+public static class BedrockRequestWriter
+{
+    public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
+    {
+        using var w = Json.Writer(body);
+        w.WriteStartObject();
+        Turns.Write(w, request.Conversation, "messages", "content", role => role, WriteBlocks);
+        var system = request.SystemMessages.Select(m => m.Text).Where(t => t.Length > 0).ToList();
+        if (system.Count > 0)
+        {
+            w.WriteStartArray("system");
+            foreach (var text in system) WriteText(w, text);
+            w.WriteEndArray();
+        }
+        if (request is not { Temperature: null, TopP: null, MaxTokens: null, Stop.Count: 0 })
+        {
+            w.WriteStartObject("inferenceConfig");
+            w.WriteIf("maxTokens", request.MaxTokens);
+            w.WriteIf("temperature", request.Temperature);
+            w.WriteIf("topP", request.TopP);
+            w.WriteStrings("stopSequences", request.Stop);
+            w.WriteEndObject();
+        }
+        if (request.TopK is { } topK)
+        {
+            w.WriteStartObject("additionalModelRequestFields");
+            w.WriteNumber("top_k", topK);
+            w.WriteEndObject();
+        }
+        WriteToolConfig(w, request);
+        w.WriteBodyCredential(target);
+        w.WriteEndObject();
+    }
+
+    private static void WriteBlocks(Utf8JsonWriter w, ChatMessage message)
+    {
+        if (message.IsToolResult)
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("toolResult");
+            w.WriteString("toolUseId", message.ToolCallId ?? "");
+            w.WriteStartArray("content");
+            WriteText(w, message.Text);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+            return;
+        }
+        foreach (var part in message.Parts)
+        {
+            if (part.Text is { Length: > 0 } text) WriteText(w, text);
+            // Converse takes image bytes only; an https image URL has no equivalent there.
+            else if (part.ImageUrl is { } url && DataUrl.TryParse(url, out var mediaType, out var data))
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("image");
+                w.WriteString("format", mediaType.Split('/')[^1] is "jpg" ? "jpeg" : mediaType.Split('/')[^1]);
+                w.WriteStartObject("source");
+                w.WriteString("bytes", data);
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+        }
+        foreach (var call in message.ToolCalls)
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("toolUse");
+            w.WriteString("toolUseId", call.Id);
+            w.WriteString("name", call.Name);
+            w.WritePropertyName("input");
+            Json.WriteArgumentsObject(w, call.Arguments);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+    }
+
+    private static void WriteText(Utf8JsonWriter w, string text)
+    {
+        w.WriteStartObject();
+        w.WriteString("text", text);
+        w.WriteEndObject();
+    }
+
+    /// <remarks>Converse has no "none" choice: the tools stay (a conversation with tool blocks needs them), the choice goes.</remarks>
+    private static void WriteToolConfig(Utf8JsonWriter w, OpenAIChatRequest request)
+    {
+        if (request.Tools.Count == 0) return;
+        w.WriteStartObject("toolConfig");
+        w.WriteStartArray("tools");
+        foreach (var tool in request.Tools)
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("toolSpec");
+            w.WriteString("name", tool.Name);
+            w.WriteIf("description", tool.Description);
+            w.WriteStartObject("inputSchema");
+            w.WritePropertyName("json");
+            w.WriteRawValue(tool.ParametersJson ?? """{"type":"object","properties":{}}""");
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (request.ToolChoice is { Mode: not ToolChoice.None } choice)
+        {
+            w.WriteStartObject("toolChoice");
+            w.WriteStartObject(choice.Mode switch { ToolChoice.Required => "any", ToolChoice.Function => "tool", _ => "auto" });
+            w.WriteIf("name", choice.FunctionName);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Buffers;
+using System.Text.Json;
+using Actors.Api.Providers.Translation;
+
+namespace Actors.Api.Providers.Cohere;
+
+/// <summary>OpenAI chat → Cohere v2 chat body. Cohere's <c>tool_choice</c> knows only REQUIRED and NONE.</summary>
+public static class CohereRequestWriter
+{
+    public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
+    {
+        using var w = Json.Writer(body);
+        w.WriteStartObject();
+        w.WriteString("model", target.ModelName);
+        w.WriteStartArray("messages");
+        foreach (var message in request.Messages) WriteMessage(w, message);
+        w.WriteEndArray();
+        w.WriteIf("temperature", request.Temperature);
+        w.WriteIf("p", request.TopP);
+        w.WriteIf("k", request.TopK);
+        w.WriteIf("max_tokens", request.MaxTokens);
+        w.WriteStrings("stop_sequences", request.Stop);
+        w.WriteBoolean("stream", request.Stream);
+        if (request.Tools.Count > 0)
+        {
+            w.WriteStartArray("tools");
+            foreach (var tool in request.Tools)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "function");
+                w.WriteStartObject("function");
+                w.WriteString("name", tool.Name);
+                w.WriteIf("description", tool.Description);
+                w.WritePropertyName("parameters");
+                w.WriteRawValue(tool.ParametersJson ?? """{"type":"object","properties":{}}""");
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (request.ToolChoice?.Mode is ToolChoice.Required or ToolChoice.Function) w.WriteString("tool_choice", "REQUIRED");
+            else if (request.ToolChoice?.Mode is ToolChoice.None) w.WriteString("tool_choice", "NONE");
+        }
+        w.WriteBodyCredential(target);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter w, ChatMessage message)
+    {
+        w.WriteStartObject();
+        w.WriteString("role", message.IsToolResult ? "tool" : message.IsSystem ? "system" : message.Role);
+        if (message.IsToolResult) w.WriteString("tool_call_id", message.ToolCallId ?? "");
+        if (message.Parts.Any(p => p.ImageUrl is not null)) WriteParts(w, message);
+        else if (message.Text.Length > 0 || message.ToolCalls.Count == 0) w.WriteString("content", message.Text);
+        if (message.ToolCalls.Count > 0) ChatCompletion.WriteToolCalls(w, message.ToolCalls);
+        w.WriteEndObject();
+    }
+
+    private static void WriteParts(Utf8JsonWriter w, ChatMessage message)
+    {
+        w.WriteStartArray("content");
+        foreach (var part in message.Parts)
+        {
+            w.WriteStartObject();
+            if (part.Text is { } text)
+            {
+                w.WriteString("type", "text");
+                w.WriteString("text", text);
+            }
+            else
+            {
+                w.WriteString("type", "image_url");
+                w.WriteStartObject("image_url");
+                w.WriteString("url", part.ImageUrl);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+}

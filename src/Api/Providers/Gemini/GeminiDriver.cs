@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Text.Json;
+using Actors.Api.Providers.Translation;
+
+namespace Actors.Api.Providers.Gemini;
+
+/// <summary>
+/// Google's Gemini <c>generateContent</c> / <c>streamGenerateContent?alt=sse</c>, on the public API (key through the
+/// target's auth, e.g. <c>x-goog-api-key</c> or the <c>key</c> query parameter) or on Vertex AI when
+/// <c>gemini.api_endpoint</c>, <c>gemini.project_id</c> and <c>gemini.location_id</c> are set.
+/// </summary>
+public sealed class GeminiDriver : IProviderDriver
+{
+    public const string PublicBaseUrl = "https://generativelanguage.googleapis.com";
+    private const string Generate = ":generateContent", StreamGenerate = ":streamGenerateContent";
+
+    public string Name => "gemini";
+
+    /// <remarks>Streaming switches to <c>:streamGenerateContent?alt=sse</c>, also under a configured URL.</remarks>
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream)
+    {
+        var operation = stream ? StreamGenerate : Generate;
+        var model = ProviderUrls.Segment(target.ModelName);
+        var url = configuredUrl is not null
+            ? configuredUrl.Replace(stream ? Generate : StreamGenerate, operation, StringComparison.Ordinal)
+            : target.Option("gemini.api_endpoint") is { } endpoint && target.Option("gemini.project_id") is { } project
+                && target.Option("gemini.location_id") is { } location
+                ? $"https://{endpoint}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}{operation}"
+                : $"{PublicBaseUrl}/v1beta/models/{model}{operation}";
+        var uri = ProviderUrls.Absolute(url);
+        return uri is not null && stream ? ProviderUrls.WithQuery(uri, "alt", "sse") : uri;
+    }
+
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
+    {
+        var request = OpenAIChatRequest.Parse(openAIRequest, target);
+        GeminiRequestWriter.Write(request, target, body);
+        return new ProviderRequest { Stream = request.Stream };
+    }
+
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target)
+    {
+        using var document = Json.TryParse(providerBody);
+        if (document is null) return null;
+        var answer = GeminiAnswer.Read(document.RootElement);
+        return new ChatCompletion
+        {
+            Id = answer.ResponseId ?? ChatCompletion.NewId(),
+            Model = answer.ModelVersion ?? target.ModelName,
+            Content = answer.Text,
+            ToolCalls = answer.ToolCalls,
+            FinishReason = FinishReason(answer.FinishReason, answer.ToolCalls.Count > 0, answer.Blocked),
+            PromptTokens = answer.PromptTokens ?? 0,
+            CompletionTokens = answer.CompletionTokens ?? 0,
+        }.ToResponse();
+    }
+
+    public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
+        new GeminiStreamTranslator(target.ModelName, includeUsage);
+
+    /// <remarks><c>{"error":{"code":429,"message":"...","status":"RESOURCE_EXHAUSTED"}}</c>, sometimes inside an array.</remarks>
+    public TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody) =>
+        ProviderErrors.Translate(Name, status, providerBody, root =>
+        {
+            var error = Json.At(root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0 ? root[0] : root, "error");
+            return new(Json.String(error, "message"), Json.String(error, "status"));
+        });
+
+    /// <summary><c>finishReason</c> → OpenAI's; a stop with function calls is <c>tool_calls</c>, as OpenAI reports it.</summary>
+    public static string FinishReason(string? reason, bool calledTools, bool blocked) => reason switch
+    {
+        _ when blocked => FinishReasons.ContentFilter,
+        "MAX_TOKENS" => FinishReasons.Length,
+        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII" or "IMAGE_SAFETY" or "LANGUAGE" => FinishReasons.ContentFilter,
+        _ when calledTools => FinishReasons.ToolCalls,
+        _ => FinishReasons.Stop,
+    };
+}

@@ -1,0 +1,33 @@
+using System.Buffers;
+using Actors.Api.Providers.Translation;
+
+namespace Actors.Api.Providers.Gemini;
+
+/// <summary>
+/// Gemini's <c>alt=sse</c> stream: every event is a whole <c>GenerateContentResponse</c> carrying the next piece of
+/// text or whole function calls; the last has the finish reason; usage comes with the pieces, the last count final.
+/// </summary>
+public sealed class GeminiStreamTranslator(string model, bool includeUsage) : SseStreamTranslator(model, includeUsage)
+{
+    private int _toolCalls;
+
+    protected override void OnEvent(string? name, string data, IBufferWriter<byte> output)
+    {
+        using var document = Json.TryParse(data);
+        if (document is null) return;
+        if (document.RootElement.TryGetProperty("error", out var error))
+        {
+            Chunks.Error(output, Json.String(error, "message") ?? "gemini stream error", Json.String(error, "status") ?? ProviderErrors.Server);
+            return;
+        }
+        var answer = GeminiAnswer.Read(document.RootElement);
+        if (answer.ResponseId is { } id) Chunks.Id = id;
+        if (answer.ModelVersion is { } version) Chunks.Model = version;
+        if (answer.PromptTokens is { } prompt) Chunks.PromptTokens = prompt;
+        if (answer.CompletionTokens is { } completion) Chunks.CompletionTokens = completion;
+        Chunks.Text(output, answer.Text);
+        foreach (var call in answer.ToolCalls) Chunks.ToolCallStart(output, _toolCalls++, call.Id, call.Name, call.Arguments);
+        if (answer.FinishReason is not null || answer.Blocked)
+            Chunks.Finish(output, GeminiDriver.FinishReason(answer.FinishReason, _toolCalls > 0, answer.Blocked));
+    }
+}

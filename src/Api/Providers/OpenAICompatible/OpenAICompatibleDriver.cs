@@ -1,0 +1,51 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Actors.Api.Providers.Translation;
+
+namespace Actors.Api.Providers.OpenAICompatible;
+
+/// <summary>
+/// A provider that speaks OpenAI's chat API at its own URL (Azure, Mistral, DeepSeek, xAI, Cerebras, vLLM, Databricks,
+/// DashScope, Hugging Face, llama2 in OpenAI format): the request gets the target's model and configured options,
+/// answers, streams and errors pass through.
+/// </summary>
+public sealed class OpenAICompatibleDriver(string name, Func<ProviderTarget, string?, bool, Uri?> resolveUrl) : IProviderDriver
+{
+    public string Name => name;
+
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => resolveUrl(target, configuredUrl, stream);
+
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
+    {
+        var request = JsonNode.Parse(openAIRequest) as JsonObject ?? throw new ArgumentException("the request is not a JSON object", nameof(openAIRequest));
+        Rewrite(request, target);
+        using (var writer = Json.Writer(body)) request.WriteTo(writer);
+        return new ProviderRequest { Stream = request["stream"]?.GetValueKind() == JsonValueKind.True };
+    }
+
+    /// <summary>The target's model and configured options replace the client's, as Kong's drivers do.</summary>
+    public static void Rewrite(JsonObject request, ProviderTarget target)
+    {
+        request["model"] = target.ModelName;
+        if (target.Temperature is { } temperature) request["temperature"] = temperature;
+        if (target.MaxTokens is { } maxTokens)
+        {
+            request["max_tokens"] = maxTokens;
+            request.Remove("max_completion_tokens");
+        }
+        if (target.TopP is { } topP) request["top_p"] = topP;
+        if (target.TopK is { } topK) request["top_k"] = topK;
+        if (target.AuthParamLocation == "body" && target.AuthParamName is { } param) request[param] = target.AuthParamValue;
+    }
+
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) => null;
+
+    public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) => null;
+
+    public TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody) => ProviderErrors.PassOrWrap(name, status, providerBody);
+
+    /// <summary>A provider with one fixed default endpoint (null: <c>upstream_url</c> is required).</summary>
+    public static OpenAICompatibleDriver WithDefault(string name, string? defaultUrl) =>
+        new(name, (_, configured, _) => ProviderUrls.Absolute(configured ?? defaultUrl));
+}

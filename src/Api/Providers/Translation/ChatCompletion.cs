@@ -1,0 +1,88 @@
+using System.Text.Json;
+
+namespace Actors.Api.Providers.Translation;
+
+/// <summary>A provider's answer in the terms OpenAI's <c>chat.completion</c> uses, ready to be written.</summary>
+public sealed record ChatCompletion
+{
+    public required string Id { get; init; }
+    public required string Model { get; init; }
+    public string? Content { get; init; }
+    public IReadOnlyList<ToolCall> ToolCalls { get; init; } = [];
+    /// <summary>Already one of OpenAI's values (see <see cref="FinishReasons"/>).</summary>
+    public required string FinishReason { get; init; }
+    public long PromptTokens { get; init; }
+    public long CompletionTokens { get; init; }
+
+    public TranslatedResponse ToResponse() => new(Json.Write(Write), PromptTokens, CompletionTokens);
+
+    private void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", Id);
+        writer.WriteString("object", "chat.completion");
+        writer.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        writer.WriteString("model", Model);
+        writer.WriteStartArray("choices");
+        writer.WriteStartObject();
+        writer.WriteNumber("index", 0);
+        writer.WriteStartObject("message");
+        writer.WriteString("role", "assistant");
+        // OpenAI sends null content when the answer is only tool calls.
+        if (string.IsNullOrEmpty(Content) && ToolCalls.Count > 0) writer.WriteNull("content");
+        else writer.WriteString("content", Content ?? "");
+        if (ToolCalls.Count > 0) WriteToolCalls(writer, ToolCalls);
+        writer.WriteNull("refusal");
+        writer.WriteEndObject();
+        writer.WriteNull("logprobs");
+        writer.WriteString("finish_reason", FinishReason);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        WriteUsage(writer, PromptTokens, CompletionTokens);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>OpenAI's <c>tool_calls</c> array (Cohere v2 takes the same shape).</summary>
+    public static void WriteToolCalls(Utf8JsonWriter writer, IReadOnlyList<ToolCall> calls)
+    {
+        writer.WriteStartArray("tool_calls");
+        foreach (var call in calls)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", call.Id);
+            writer.WriteString("type", "function");
+            writer.WriteStartObject("function");
+            writer.WriteString("name", call.Name);
+            writer.WriteString("arguments", call.Arguments);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    public static void WriteUsage(Utf8JsonWriter writer, long prompt, long completion)
+    {
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("prompt_tokens", prompt);
+        writer.WriteNumber("completion_tokens", completion);
+        writer.WriteNumber("total_tokens", prompt + completion);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>An id in OpenAI's style for answers whose provider gives none.</summary>
+    public static string NewId() => "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
+
+    /// <summary>Native tool calls carry their arguments as JSON objects; OpenAI carries them as JSON text.</summary>
+    public static string ArgumentsText(JsonElement arguments) => arguments.ValueKind switch
+    {
+        JsonValueKind.Undefined or JsonValueKind.Null => "{}",
+        JsonValueKind.String => arguments.GetString()!,
+        _ => arguments.GetRawText(),
+    };
+}
+
+/// <summary>OpenAI's <c>finish_reason</c> values; a provider's own (<c>end_turn</c>, <c>MAX_TOKENS</c>...) never reach a client.</summary>
+public static class FinishReasons
+{
+    public const string Stop = "stop", Length = "length", ToolCalls = "tool_calls", ContentFilter = "content_filter";
+}

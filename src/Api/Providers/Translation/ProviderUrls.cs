@@ -1,0 +1,25 @@
+namespace Actors.Api.Providers.Translation;
+
+public static class ProviderUrls
+{
+    /// <summary>An absolute http(s) URL, or null.</summary>
+    public static Uri? Absolute(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri : null;
+
+    /// <summary>Adds <c>name=value</c> to the query unless the URL already has that parameter.</summary>
+    public static Uri WithQuery(Uri uri, string name, string value)
+    {
+        var query = uri.Query.TrimStart('?');
+        var prefix = name + "=";
+        if (query.Split('&').Any(p => p.StartsWith(prefix, StringComparison.Ordinal) || p == name)) return uri;
+        var pair = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value);
+        return new UriBuilder(uri) { Query = query.Length == 0 ? pair : query + "&" + pair }.Uri;
+    }
+
+    /// <summary>A provider-specific option, or null when unset or blank.</summary>
+    public static string? Option(this ProviderTarget target, string name) =>
+        target.Options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    /// <summary>A model name as one path segment (Bedrock ids carry colons, Gemini names may carry slashes).</summary>
+    public static string Segment(string value) => Uri.EscapeDataString(value);
+}
