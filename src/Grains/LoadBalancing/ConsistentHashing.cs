@@ -41,7 +41,6 @@ public sealed class ConsistentHashing : IBalancer
     /// <summary>Points on the ring for one target: <c>slots × weight / 10 000</c>, so 100 for the defaults.</summary>
     public static int PointsFor(int weight, int slots) => (int)Math.Clamp((long)slots * weight / 10_000, 1, 100_000);
 
-    public string Algorithm => BalancerAlgorithms.ConsistentHashing;
     public long Cursor { get; private set; }
 
     public int Pick(in PickContext context)

@@ -8,8 +8,6 @@ namespace Actors.Grains.LoadBalancing;
 /// </summary>
 public interface IBalancer
 {
-    string Algorithm { get; }
-
     /// <summary>Number of picks made since the targets last changed.</summary>
     long Cursor { get; }
 

@@ -18,7 +18,6 @@ public sealed class LowestLatency(int targets, string strategy) : IBalancer
     private readonly long[] _lastPicked = Enumerable.Repeat(-1L, targets).ToArray();
     private readonly bool _perToken = strategy != LatencyStrategies.EndToEnd;
 
-    public string Algorithm => BalancerAlgorithms.LowestLatency;
     public long Cursor { get; private set; }
 
     public int Pick(in PickContext context)

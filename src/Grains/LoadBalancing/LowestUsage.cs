@@ -29,7 +29,6 @@ public sealed class LowestUsage : IBalancer
         _inFlight = new long[targets.Count];
     }
 
-    public string Algorithm => BalancerAlgorithms.LowestUsage;
     public long Cursor { get; private set; }
 
     public int Pick(in PickContext context)

@@ -24,7 +24,6 @@ public sealed class Priority : IBalancer
         _scratch = new bool[weights.Count];
     }
 
-    public string Algorithm => BalancerAlgorithms.Priority;
     public long Cursor => _rotation.Cursor;
 
     public int Pick(in PickContext context)

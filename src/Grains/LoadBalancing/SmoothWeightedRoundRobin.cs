@@ -24,7 +24,6 @@ public sealed class SmoothWeightedRoundRobin : IBalancer
         _scores = new long[weights.Count];
     }
 
-    public string Algorithm => Interfaces.Configuration.BalancerAlgorithms.RoundRobin;
 
     public long Cursor { get; private set; }
 
