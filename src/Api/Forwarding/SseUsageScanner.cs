@@ -1,4 +1,4 @@
-namespace Actors.Api.Proxy;
+namespace Actors.Api.Forwarding;
 
 /// <summary>
 /// Watches server-sent events as they pass through and keeps the token counts of the last event that carried a
