@@ -60,6 +60,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         Behavior.Drop = update.Drop;
         Behavior.StreamChunkDelayMs = update.StreamChunkDelayMs;
         Behavior.CutStream = update.CutStream;
+        Behavior.ResponseBytes = update.ResponseBytes;
     }
 
     public Task StartAsync() => App.StartAsync();
@@ -119,6 +120,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var content = $"Fake answer from {model}.";
         var completionTokens = content.Split(' ').Length;
+
+        if (behavior.ResponseBytes > 0)
+        {
+            await HugeCompletion.WriteAsync(context.Response, model, behavior.ResponseBytes);
+            return;
+        }
 
         if (request["stream"]?.GetValueKind() == JsonValueKind.True)
         {
