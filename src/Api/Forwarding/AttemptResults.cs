@@ -29,7 +29,8 @@ public static class AttemptResults
         attempt.Context.Abort();
         return new AttemptResult
         {
-            Delivered = true, Error = ForwarderError.ResponseCutAfterStart, Status = 502,
+            // 499: nginx's and Kong's status for a client that closed the connection
+            Delivered = true, Error = ForwarderError.ResponseCutAfterStart, Status = copy == StreamCopyResult.Canceled ? 499 : 502,
             // the client leaving is not the provider's fault
             Healthy = copy is StreamCopyResult.Canceled or StreamCopyResult.OutputError,
         };

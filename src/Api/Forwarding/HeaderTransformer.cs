@@ -5,8 +5,8 @@ using Microsoft.Extensions.Primitives;
 namespace Actors.Api.Forwarding;
 
 /// <summary>
-/// Header rules between client and provider (YARP's <c>HttpTransformer</c>): which client headers go to the provider,
-/// which provider headers come back, and what the gateway adds each way.
+/// Part of step 7 (Forward): header rules between client and provider (YARP's <c>HttpTransformer</c>): which client
+/// headers go to the provider, which provider headers come back, and what the gateway adds each way.
 /// </summary>
 public static class HeaderTransformer
 {

@@ -3,10 +3,10 @@ using System.Buffers;
 namespace Actors.Api.Forwarding;
 
 /// <summary>
-/// Reads the token counts of a JSON chat completion as its bytes pass to the client, without holding the body:
-/// it tracks only nesting, strings and the last key at the top level, and keeps the bytes of a top-level
-/// <c>usage</c> object (a few hundred bytes; more than <see cref="MaxUsageBytes"/> is ignored). Chunks may split the
-/// body anywhere. A body that is not JSON just yields no usage.
+/// Part of step 7 (Forward): reads the token counts of a JSON chat completion as its bytes pass to the client, without
+/// holding the body: it tracks only nesting, strings and the last key at the top level, and keeps the bytes of a
+/// top-level <c>usage</c> object (a few hundred bytes; more than <see cref="MaxUsageBytes"/> is ignored). Chunks may
+/// split the body anywhere. A body that is not JSON just yields no usage.
 /// </summary>
 public sealed class JsonUsageScanner
 {

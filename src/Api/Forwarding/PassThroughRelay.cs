@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Actors.Api.Forwarding;
 
 /// <summary>
-/// A response in OpenAI's format goes to the client as the provider sent it, read and written in chunks so memory
-/// per request stays bounded whatever the size of the body. Token counts are read from the bytes as they pass.
+/// Part of step 7 (Forward): a response in OpenAI's format goes to the client as the provider sent it, read and written
+/// in chunks so memory per request stays bounded whatever the size of the body. Token counts are read from the bytes as
+/// they pass.
 /// </summary>
 public static class PassThroughRelay
 {

@@ -17,9 +17,9 @@ public enum StreamCopyResult
 }
 
 /// <summary>
-/// Copies a provider's body chunk by chunk with an activity timeout: each read gets the attempt's
-/// <c>read_timeout</c> of silence, however long the whole body takes. Memory stays one pooled buffer per copy,
-/// whatever the size of the body.
+/// Part of step 7 (Forward): copies a provider's body chunk by chunk with an activity timeout: each read gets the
+/// attempt's <c>read_timeout</c> of silence, however long the whole body takes. Memory stays one pooled buffer per
+/// copy, whatever the size of the body.
 /// </summary>
 public static class StreamCopier
 {

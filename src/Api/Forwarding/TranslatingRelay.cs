@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Actors.Api.Forwarding;
 
 /// <summary>
-/// A response from a driver that translates (<see cref="IProviderDriver.TranslateResponse"/>,
+/// Part of step 7 (Forward): a response from a driver that translates (<see cref="IProviderDriver.TranslateResponse"/>,
 /// <see cref="IProviderDriver.CreateStreamTranslator"/>, <see cref="IProviderDriver.TranslateError"/>). A stream is
 /// translated chunk by chunk; a whole body must be read first, up to <see cref="MaxTranslatedBodyBytes"/>.
 /// </summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Actors.FakeOpenAI;
 using Actors.Tests.Proxy;
 using Actors.Tests.Support;
@@ -7,7 +6,7 @@ using Actors.Tests.Support;
 namespace Actors.Tests.Forwarding;
 
 /// <summary>OpenAI-format bodies pass through in chunks: large ones intact with their usage, small cut ones retried.</summary>
-public sealed class PassThroughRelayTests : InProcessTest
+public sealed class PassThroughRelayTests : TestWithUpstreams
 {
     [Fact]
     public async Task A_large_body_arrives_byte_for_byte_and_its_usage_is_read_on_the_way()
@@ -17,24 +16,11 @@ public sealed class PassThroughRelayTests : InProcessTest
         var host = await Own(PipelineHost.StartAsync(DeckFile.Route("big", [("m", fake.ChatUrl)])));
 
         using var response = await host.ChatAsync("/big", completion: HttpCompletionOption.ResponseHeadersRead);
-        using var received = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var length = 0L;
-        await using (var body = await response.Content.ReadAsStreamAsync())
-        {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(buffer)) > 0)
-            {
-                received.AppendData(buffer, 0, read);
-                length += read;
-            }
-        }
+        var (length, hash) = await BodyHash.OfAsync(response);
 
-        using var expected = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var piece in HugeCompletion.Pieces("m", size)) expected.AppendData(piece.Span);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HugeCompletion.Length("m", size), length);
-        Assert.Equal(expected.GetHashAndReset(), received.GetHashAndReset());
+        Assert.Equal(BodyHash.OfHugeCompletion("m", size), hash);
         var report = Assert.Single(host.Picker.Reports);
         Assert.Equal(HugeCompletion.CompletionTokens(size), report.CompletionTokens);
         Assert.Equal(HugeCompletion.PromptTokens, report.PromptTokens);

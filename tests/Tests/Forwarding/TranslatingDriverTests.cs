@@ -10,7 +10,7 @@ namespace Actors.Tests.Forwarding;
 /// The seam for provider drivers, through the whole pipeline in process: a driver that translates gets the
 /// request, the endpoint, the response, the stream and the errors; the forwarder keeps sockets, timeouts and retries.
 /// </summary>
-public sealed class TranslatingDriverTests : InProcessTest
+public sealed class TranslatingDriverTests : TestWithUpstreams
 {
     private Task<PipelineHost> HostAsync(params (string Model, string Url)[] targets) =>
         Own(PipelineHost.StartAsync(DeckFile.Route("native", targets).Replace("provider: openai", "provider: native"), providers: NativeTestDriver.Registry));

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 namespace Actors.Tests.Proxy;
 
 /// <summary>The request pipeline in process: the real handler and forwarder, fake providers on loopback, a scripted picker.</summary>
-public sealed class ProxyHandlerTests : InProcessTest
+public sealed class ProxyHandlerTests : TestWithUpstreams
 {
     private Task<PipelineHost> HostAsync(string deck, GatewayOptions? gateway = null, params string[] unsetOnNode) =>
         Own(PipelineHost.StartAsync(deck, gateway, environment: new Dictionary<string, string> { ["DECK_OTHER_KEY"] = "k" }, unsetOnNode: unsetOnNode));
