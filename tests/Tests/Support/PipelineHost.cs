@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using Actors.Api.Configuration;
@@ -10,7 +9,6 @@ using Actors.Api.Proxy;
 using Actors.Api.Routing;
 using Actors.Api.Telemetry;
 using Actors.Grains.Interfaces.Consumers;
-using Actors.Grains.Interfaces.Routes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
@@ -28,10 +26,11 @@ public sealed class PipelineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly UpstreamClients _upstreams;
+    private readonly GatewayMetrics _metrics;
 
-    private PipelineHost(WebApplication app, UpstreamClients upstreams, RouteTableHolder routes, ScriptedPicker picker, CountingRefresher refresher)
+    private PipelineHost(WebApplication app, UpstreamClients upstreams, GatewayMetrics metrics, RouteTableHolder routes, ScriptedPicker picker, CountingRefresher refresher)
     {
-        (_app, _upstreams, Routes, Picker, Refresher) = (app, upstreams, routes, picker, refresher);
+        (_app, _upstreams, _metrics, Routes, Picker, Refresher) = (app, upstreams, metrics, routes, picker, refresher);
         Client = app.GetTestClient();
     }
 
@@ -58,9 +57,10 @@ public sealed class PipelineHost : IAsyncDisposable
         var upstreams = new UpstreamClients();
         var picker = new ScriptedPicker();
         var refresher = new CountingRefresher();
+        var metrics = new GatewayMetrics();
         var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
             new ClientAccess(new GrainReferences<IConsumerLimiterGrain>(null!), options, NullLogger<ClientAccess>.Instance),
-            new GatewayMetrics(), options, NullLogger<ProxyHandler>.Instance);
+            metrics, options, NullLogger<ProxyHandler>.Instance);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -69,7 +69,7 @@ public sealed class PipelineHost : IAsyncDisposable
         app.UseMiddleware<ErrorMiddleware>();
         app.Run(handler.HandleAsync);
         await app.StartAsync();
-        return new PipelineHost(app, upstreams, routes, picker, refresher);
+        return new PipelineHost(app, upstreams, metrics, routes, picker, refresher);
     }
 
     public Task<HttpResponseMessage> ChatAsync(string path, string body = """{"messages":[{"role":"user","content":"hi"}]}""",
@@ -86,53 +86,6 @@ public sealed class PipelineHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _upstreams.Dispose();
-    }
-}
-
-/// <summary>
-/// The route grain's part for in-process tests: round-robin over the targets not yet tried, or a scripted answer;
-/// every report is kept.
-/// </summary>
-public sealed class ScriptedPicker : ITargetPicker
-{
-    private int _next;
-
-    /// <summary>When set, answers every pick instead of the rotation.</summary>
-    public Func<ResolvedRoute, ulong, PickResult>? Script { get; set; }
-    public ConcurrentQueue<TargetOutcome> Reports { get; } = new();
-    public int Picks => _picks;
-    private int _picks;
-
-    public Task<PickResult> PickAsync(ResolvedRoute route, ulong excluded, string? hashKey, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _picks);
-        if (Script is { } script) return Task.FromResult(script(route, excluded));
-        for (var i = 0; i < route.Targets.Count; i++)
-        {
-            var index = (int)((uint)Interlocked.Increment(ref _next) - 1) % route.Targets.Count;
-            if ((excluded & (1UL << index)) == 0) return Task.FromResult(new PickResult(PickOutcome.Picked, index));
-        }
-        return Task.FromResult(new PickResult(PickOutcome.NoTarget));
-    }
-
-    public void Report(ResolvedRoute route, TargetOutcome outcome) => Reports.Enqueue(outcome);
-
-    /// <summary>A cut response reaches the client before the handler reports it: wait for the reports.</summary>
-    public async Task<TargetOutcome[]> WaitForReportsAsync(int count)
-    {
-        for (var i = 0; i < 200 && Reports.Count < count; i++) await Task.Delay(25);
-        return Reports.ToArray();
-    }
-}
-
-public sealed class CountingRefresher : IConfigRefresher
-{
-    public int Count => _count;
-    private int _count;
-
-    public Task RefreshAsync(CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _count);
-        return Task.CompletedTask;
+        _metrics.Dispose();
     }
 }
