@@ -1,5 +1,7 @@
 using Actors.Api.Admin;
+using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
+using Actors.Api.Picking;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
 using Actors.Api.Routing;
@@ -50,8 +52,10 @@ builder.Services.AddSingleton<ConfigSync>();
 builder.Services.AddSingleton<OutcomeReporter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
+builder.Services.AddSingleton<IConfigRefresher>(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddSingleton<UpstreamForwarder>();
+builder.Services.AddSingleton<ITargetPicker, ClusterTargetPicker>();
 builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddHostedService<CircuitStateGauge>();

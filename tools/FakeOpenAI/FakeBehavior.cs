@@ -13,4 +13,6 @@ public sealed class FakeBehavior
     public int StreamChunkDelayMs { get; set; } = 5;
     /// <summary>Stop a stream half-way by aborting the connection (no [DONE]).</summary>
     public bool CutStream { get; set; }
+    /// <summary>When above 0: answer a completion of about this many bytes, written in 64 KiB pieces (<see cref="HugeCompletion"/>).</summary>
+    public int ResponseBytes { get; set; }
 }

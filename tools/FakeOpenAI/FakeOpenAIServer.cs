@@ -62,6 +62,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         Behavior.Drop = update.Drop;
         Behavior.StreamChunkDelayMs = update.StreamChunkDelayMs;
         Behavior.CutStream = update.CutStream;
+        Behavior.ResponseBytes = update.ResponseBytes;
     }
 
     public Task StartAsync() => App.StartAsync();
@@ -136,6 +137,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var content = $"Fake answer from {model}.";
         var completionTokens = content.Split(' ').Length;
+
+        if (Behavior.ResponseBytes > 0)
+        {
+            await HugeCompletion.WriteAsync(context.Response, model, Behavior.ResponseBytes);
+            return;
+        }
 
         if (request["stream"]?.GetValueKind() == JsonValueKind.True)
         {

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Actors.Api.Providers;
 
 /// <summary>OpenAI itself: the client's format, so bodies, streams and errors pass through unchanged.</summary>
-public sealed class OpenAIDriver : IProviderDriver
+public sealed class OpenAIDriver : IOpenAICompatibleDriver
 {
     public const string DefaultUrl = "https://api.openai.com/v1/chat/completions";
 

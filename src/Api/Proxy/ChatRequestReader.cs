@@ -2,7 +2,12 @@ using System.Text.Json;
 
 namespace Actors.Api.Proxy;
 
-/// <summary>Step 1 of the pipeline: checks that a body is an OpenAI chat request before anything is forwarded.</summary>
+/// <summary>What the pipeline needs to know of a checked chat request.</summary>
+/// <param name="Stream">The client asked for a stream (<c>"stream": true</c>).</param>
+/// <param name="IncludeUsage">The client asked for a usage chunk at the end of the stream (<c>stream_options.include_usage</c>).</param>
+public readonly record struct ChatRequestInfo(bool Stream, bool IncludeUsage);
+
+/// <summary>Step 4 (Check) of the pipeline (<see cref="ProxyHandler"/>): is the body an OpenAI chat request? Nothing is forwarded before.</summary>
 public static class ChatRequestReader
 {
     public const int MaxDepth = 64;
@@ -14,8 +19,12 @@ public static class ChatRequestReader
     /// Checks the body; on failure <paramref name="error"/> says what is wrong, for the client. The parsed document is
     /// only for checking: the rewrite works on the original bytes.
     /// </summary>
-    public static bool IsValid(ReadOnlyMemory<byte> body, out string? error)
+    public static bool IsValid(ReadOnlyMemory<byte> body, out string? error) => IsValid(body, out _, out error);
+
+    /// <inheritdoc cref="IsValid(ReadOnlyMemory{byte}, out string?)"/>
+    public static bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error)
     {
+        info = default;
         if (body.IsEmpty) { error = "the request body is empty; expected a JSON object with a messages array"; return false; }
         // The JSON reader checks UTF-8 only where it decodes; a provider would choke on the rest.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span)) { error = "the request body is not valid UTF-8"; return false; }
@@ -23,6 +32,7 @@ public static class ChatRequestReader
         {
             using var document = JsonDocument.Parse(body, Options);
             error = Check(document.RootElement);
+            if (error is null) info = Describe(document.RootElement);
             return error is null;
         }
         catch (JsonException ex)
@@ -53,6 +63,11 @@ public static class ChatRequestReader
             ?? CheckInteger(root, "max_tokens")
             ?? CheckInteger(root, "max_completion_tokens");
     }
+
+    private static ChatRequestInfo Describe(JsonElement root) => new(
+        root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
+        root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
+            && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True);
 
     private static string? CheckType(JsonElement root, string name, JsonValueKind kind, string expected)
     {

@@ -5,9 +5,10 @@ using Actors.Api.Routing;
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// Step 3 of the pipeline: normalizes the request for the picked target. The target's model name replaces the
-/// client's, its configured options win over the client's values (as in current Kong), and a body credential is
-/// added. Every other top-level field is copied byte for byte: nothing the client sent is decoded and re-encoded.
+/// Step 6 (Prepare) for OpenAI-compatible drivers (<see cref="RequestPreparer"/>): normalizes the request for the
+/// picked target. The target's model name replaces the client's, its configured options win over the client's values
+/// (as in current Kong), and a body credential is added. Every other top-level field is copied byte for byte: nothing
+/// the client sent is decoded and re-encoded.
 /// </summary>
 public static class ChatRequestRewriter
 {

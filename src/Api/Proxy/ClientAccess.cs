@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// Who may call a route and how much: Kong's <c>key-auth</c> (401 without a valid key), the consumer's
-/// <c>rate-limiting</c> bucket enforced cluster-wide by its grain, and this node's cap on concurrent requests per
-/// route (both 429 with <c>Retry-After</c>).
+/// Step 2 (Admit) of the pipeline (<see cref="ProxyHandler"/>). Who may call a route and how much: Kong's
+/// <c>key-auth</c> (401 without a valid key), the consumer's <c>rate-limiting</c> bucket enforced cluster-wide by its
+/// grain, and this node's cap on concurrent requests per route (both 429 with <c>Retry-After</c>).
 /// </summary>
 public sealed class ClientAccess(GrainReferences<IConsumerLimiterGrain> limiters, IOptions<GatewayOptions> options, ILogger<ClientAccess> logger)
 {

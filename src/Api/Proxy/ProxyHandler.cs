@@ -1,6 +1,7 @@
-using System.Text.Json;
 using CommunityToolkit.HighPerformance.Buffers;
+using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
+using Actors.Api.Picking;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
@@ -9,17 +10,29 @@ using Microsoft.Extensions.Options;
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// The proxy pipeline, one named step each: match the route, read and check the request, pick a target (one grain
-/// call), normalize the request for it, forward, and report the outcome to the grain. A failure the route fails
-/// over on moves the request to the next target the grain picks, up to <c>balancer.retries</c> times.
+/// The proxy pipeline. Each step is named here once; the file that does it says "Step N (Name)":
+/// <list type="number">
+/// <item><b>Match</b>: the path to a route (<see cref="RouteTable"/>); chat routes take POST only.</item>
+/// <item><b>Admit</b>: key-auth, the consumer's rate limit, the route's cap on requests in flight (<see cref="ClientAccess"/>).</item>
+/// <item><b>Read</b>: the body, within <c>Gateway:MaxRequestBodyBytes</c> and <c>Gateway:RequestDeadline</c> (<see cref="RequestBodyReader"/>).</item>
+/// <item><b>Check</b>: it is an OpenAI chat request (<see cref="ChatRequestReader"/>).</item>
+/// <item><b>Pick</b>: a target from the route's grain, leaving out the ones that failed (<see cref="ITargetPicker"/>).</item>
+/// <item><b>Prepare</b>: the provider's request: rewritten byte for byte for OpenAI-compatible drivers, else the driver's
+/// own (<see cref="RequestPreparer"/>).</item>
+/// <item><b>Forward</b>: send it, then pass the response through or translate it, reading usage as the bytes pass
+/// (<see cref="UpstreamForwarder"/>).</item>
+/// <item><b>Report</b>: the attempt's outcome to the route grain, one-way (<see cref="ITargetPicker.Report"/>).</item>
+/// <item><b>Answer</b>: when no provider response reached the client, the outcome as a status and an OpenAI error
+/// (<see cref="ProxyOutcomes"/>).</item>
+/// </list>
+/// Steps 5–8 repeat when an attempt fails in a way the route fails over on, up to <c>balancer.retries</c> more times.
 /// </summary>
 public sealed class ProxyHandler(
     RouteTableHolder routes,
-    ConfigSync configSync,
-    GrainReferences<IRouteGrain> grains,
+    IConfigRefresher config,
+    ITargetPicker picker,
     UpstreamForwarder forwarder,
     ClientAccess access,
-    OutcomeReporter outcomes,
     Telemetry.GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     ILogger<ProxyHandler> logger)
@@ -30,7 +43,10 @@ public sealed class ProxyHandler(
         context.Response.Headers[RequestLog.Header] = log.RequestId;
         try
         {
-            await HandleAsync(context, log);
+            var answer = await HandleAsync(context, log);
+            // 9. Answer
+            if (answer is not null && !context.RequestAborted.IsCancellationRequested)
+                await ProxyOutcomes.WriteAsync(context, log.Route, answer);
         }
         finally
         {
@@ -38,206 +54,140 @@ public sealed class ProxyHandler(
         }
     }
 
-    private async Task HandleAsync(HttpContext context, RequestLog log)
+    /// <returns>What to answer, or null when the answer was sent already (a provider's response, or a refusal by <see cref="ClientAccess"/>).</returns>
+    private async Task<ProxyAnswer?> HandleAsync(HttpContext context, RequestLog log)
+    {
+        var deadline = DateTime.UtcNow + options.Value.RequestDeadline;
+        // 1. Match
+        var route = await MatchAsync(context);
+        if (route is null) return new ProxyAnswer(ProxyOutcome.RouteNotFound);
+        log.Route = route.Name;
+        if (!HttpMethods.IsPost(context.Request.Method)) return new ProxyAnswer(ProxyOutcome.MethodNotAllowed);
+
+        // 2. Admit
+        if (!await access.AdmitAsync(context, routes.Current, route, log)) return null;
+        using var slot = access.TryEnter(route);
+        if (slot is null) return new ProxyAnswer(ProxyOutcome.RouteBusy);
+
+        // 3. Read
+        var read = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, deadline, options.Value.RequestDeadline);
+        using var body = read.Bytes;
+        if (body is null) return read.Refusal;
+
+        // 4. Check. Socket completions run inline on the socket threads (SocketCompletions): checking a large body
+        // there would hold up every other connection on that thread, so it moves to the thread pool first.
+        if (body.WrittenCount > 64 * 1024) await Task.Yield();
+        if (!ChatRequestReader.IsValid(body.WrittenMemory, out var request, out var error)) return new ProxyAnswer(ProxyOutcome.InvalidRequest, error);
+
+        return await ForwardWithFailoverAsync(context, route, new ClientRequest(body.WrittenMemory, request, deadline), log);
+    }
+
+    private async Task<ResolvedRoute?> MatchAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
         var route = routes.Current.Match(path);
-        if (route is null && routes.Current.Version == 0)
-        {
-            // Just started and no config seen yet: fetch it now instead of answering 404 until the first poll.
-            await TryRefreshAsync(context.RequestAborted);
-            route = routes.Current.Match(path);
-        }
-        if (route is null)
-        {
-            await OpenAIError.WriteAsync(context, 404, "no Route matched with those values", OpenAIError.NotFound);
-            return;
-        }
-        log.Route = route.Name;
-        if (!HttpMethods.IsPost(context.Request.Method))
-        {
-            context.Response.Headers.Allow = "POST";
-            await OpenAIError.WriteAsync(context, 405, $"route '{route.Name}' accepts only POST chat requests", OpenAIError.InvalidRequest);
-            return;
-        }
-        if (!await access.AdmitAsync(context, routes.Current, route, log)) return;
-        using var slot = access.TryEnter(route);
-        if (slot is null)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            await OpenAIError.WriteAsync(context, 429, $"route '{route.Name}' has too many requests in flight on this node", OpenAIError.RateLimit);
-            return;
-        }
-
-        using var body = await ReadBodyAsync(context);
-        if (body is null) return;
-        // Socket completions run inline on the socket threads (SocketCompletions): checking a large body there would
-        // hold up every other connection on that thread, so it moves to the thread pool first.
-        if (body.WrittenCount > 64 * 1024) await Task.Yield();
-        if (!ChatRequestReader.IsValid(body.WrittenMemory, out var error))
-        {
-            await OpenAIError.WriteAsync(context, 400, error!, OpenAIError.InvalidRequest);
-            return;
-        }
-        await ForwardWithFailoverAsync(context, route, body.WrittenMemory, log);
-    }
-
-    private async Task ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ReadOnlyMemory<byte> request, RequestLog log)
-    {
-        var deadline = DateTime.UtcNow + options.Value.RequestDeadline;
-        ulong excluded = 0;
-        AttemptResult? last = null;
-        for (var attempt = 0; attempt <= route.Spec.Balancer.Retries; attempt++)
-        {
-            var picked = await PickAsync(context, route, excluded);
-            if (picked.Response is not null)
-            {
-                // No target left to try: report the last failure if there was one, else why there was none.
-                if (last is null || picked.Route is null) await picked.Response(context);
-                else await WriteFailureAsync(context, route, last);
-                return;
-            }
-            (route, var target) = (picked.Route!, picked.Target!);
-            if (target.Problem is not null)
-            {
-                logger.LogError("Route {Route} target {Target}: {Problem}", route.Name, target, target.Problem);
-                await OpenAIError.WriteAsync(context, 503, $"target {target.Index} of route '{route.Name}' is misconfigured on this gateway node: {target.Problem}", OpenAIError.Unavailable);
-                return;
-            }
-
-            using var rewritten = new ArrayPoolBufferWriter<byte>(request.Length + 256);
-            ChatRequestRewriter.Write(request.Span, target, rewritten);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt, log.RequestId);
-            Report(route, target, started, result, picked.Probe);
-            (log.Target, log.Attempts, log.PromptTokens, log.CompletionTokens) =
-                (target.Spec.QualifiedModel, attempt + 1, result.PromptTokens, result.CompletionTokens);
-
-            if (result.Delivered || context.RequestAborted.IsCancellationRequested) return;
-            last = result;
-            excluded |= 1UL << target.Index;
-            if (DateTime.UtcNow >= deadline) break;
-            logger.LogInformation("Route {Route}: target {Target} failed ({Failure} {Status}); failing over", route.Name, target, result.Failure, result.Status);
-        }
-        await WriteFailureAsync(context, route, last!);
-    }
-
-    /// <summary>
-    /// Every attempt failed: the last provider error as the provider sent it when it is OpenAI-shaped JSON, else an
-    /// OpenAI-shaped error with its status; 502 when no provider could be reached, 504 when they timed out.
-    /// </summary>
-    private static async Task WriteFailureAsync(HttpContext context, ResolvedRoute route, AttemptResult last)
-    {
-        context.Response.Headers["X-Actors-Route"] = route.Name;
-        switch (last.Failure)
-        {
-            case FailureKind.Status when IsOpenAIError(last.FailureBody):
-                context.Response.StatusCode = last.Status;
-                context.Response.ContentType = last.FailureContentType ?? "application/json";
-                context.Response.ContentLength = last.FailureBody!.Length;
-                await context.Response.Body.WriteAsync(last.FailureBody, context.RequestAborted);
-                return;
-            case FailureKind.Status:
-                await OpenAIError.WriteAsync(context, last.Status, $"the provider answered HTTP {last.Status} on every attempt", OpenAIError.Upstream);
-                return;
-            case FailureKind.Timeout:
-                await OpenAIError.WriteAsync(context, 504, $"the providers of route '{route.Name}' did not answer within the timeout", OpenAIError.Timeout);
-                return;
-            default:
-                await OpenAIError.WriteAsync(context, 502, $"the providers of route '{route.Name}' could not be reached", OpenAIError.Upstream);
-                return;
-        }
-    }
-
-    private static bool IsOpenAIError(byte[]? body)
-    {
-        if (body is null || body.Length == 0) return false;
+        if (route is not null || routes.Current.Version != 0) return route;
+        // Just started and no config seen yet: fetch it now instead of answering 404 until the first poll.
         try
         {
-            using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private async Task TryRefreshAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await configSync.RefreshAsync(cancellationToken);
+            await config.RefreshAsync(context.RequestAborted);
         }
         catch (Exception ex) when (ClusterCalls.IsTransient(ex))
         {
             logger.LogWarning("Config refresh failed: {Error}", ex.Message);
         }
+        return routes.Current.Match(path);
     }
 
-    /// <summary>Step 2: reads the whole body up to the limit; writes 413 and returns null when it is larger.</summary>
-    private async Task<ArrayPoolBufferWriter<byte>?> ReadBodyAsync(HttpContext context)
-    {
-        var limit = options.Value.MaxRequestBodyBytes;
-        var body = await RequestBodies.ReadAsync(context.Request, limit);
-        if (body is null) await OpenAIError.WriteAsync(context, 413, $"the request body is larger than {limit} bytes", OpenAIError.InvalidRequest);
-        return body;
-    }
+    /// <summary>The checked request, as every attempt sends it.</summary>
+    private sealed record ClientRequest(ReadOnlyMemory<byte> Body, ChatRequestInfo Info, DateTime Deadline);
 
-    /// <summary>A picked target, or the response to send when there is none.</summary>
-    private readonly record struct Picked(ResolvedRoute? Route, ResolvedTarget? Target, Func<HttpContext, Task>? Response, bool Probe = false);
-
-    /// <summary>Step 3: one grain call. The grain's target list and this node's must agree (same revision).</summary>
-    private async Task<Picked> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
+    /// <summary>Steps 5–8, once per target until one answers, the route stops failing over, or time runs out.</summary>
+    private async Task<ProxyAnswer?> ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ClientRequest request, RequestLog log)
     {
-        var grain = grains.For(route.Name);
-        var deadline = options.Value.ClusterCallDeadline;
-        var hashKey = route.Spec.Balancer.Algorithm == BalancerAlgorithms.ConsistentHashing
-            && context.Request.Headers.TryGetValue(route.Spec.Balancer.HashOnHeader, out var header) && !string.IsNullOrEmpty(header)
-            ? header.ToString()
-            : null;
-        for (var attempt = 0; ; attempt++)
+        ulong excluded = 0;
+        (AttemptResult Result, int Target)? last = null;
+        for (var number = 0; number <= route.Spec.Balancer.Retries; number++)
         {
-            TargetPick pick;
-            try
+            // 5. Pick
+            var (picked, target, refusal, probe) = await PickAsync(context, route, excluded);
+            route = picked;
+            if (target is null)
             {
-                pick = await ClusterCalls.WithRetryAsync(() => grain.Pick(excluded, hashKey), deadline, context.RequestAborted);
+                // No target left to try: report the last failure if there was one, else why there was none.
+                var noneLeft = refusal!.Outcome is ProxyOutcome.NoOtherTarget or ProxyOutcome.NoTargetAvailable;
+                return noneLeft && last is { } failed ? ProxyOutcomes.ForAttempt(failed.Result, failed.Target) : refusal;
             }
-            catch (Exception ex) when (ClusterCalls.IsTransient(ex))
+            if (target.Problem is not null)
             {
-                logger.LogWarning("Route {Route}: the cluster did not answer within {Deadline}: {Error}", route.Name, deadline, ex.Message);
-                return Fail(503, "the gateway cluster is unavailable; try again", OpenAIError.Unavailable);
+                logger.LogError("Route {Route} target {Target}: {Problem}", route.Name, target, target.Problem);
+                return new ProxyAnswer(ProxyOutcome.TargetMisconfigured, target.Problem, Target: target.Index);
             }
 
-            if (pick.Status == PickStatus.Picked && pick.Revision == route.Spec.Revision && pick.TargetIndex < route.Targets.Count)
-                return new Picked(route, route.Targets[pick.TargetIndex], null, pick.Probe);
-            if (pick.Status == PickStatus.NoTarget)
-            {
-                var message = excluded == 0
-                    ? $"route '{route.Name}' has no available target: every target's circuit is open"
-                    : $"route '{route.Name}' has no other available target";
-                return new Picked(route, null, c => OpenAIError.WriteAsync(c, 503, message, OpenAIError.Unavailable));
-            }
-            if (attempt > 0) return Fail(503, $"route '{route.Name}' is being reconfigured; try again", OpenAIError.Unavailable);
+            var (result, prepareError) = await AttemptAsync(context, route, new Attempt(target, number, probe), request, log);
+            if (result is null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, prepareError);
+            if (result.Delivered || context.RequestAborted.IsCancellationRequested) return null;
+            last = (result, target.Index);
+            if (!result.FailsOver || DateTime.UtcNow >= request.Deadline) break;
+            excluded |= 1UL << target.Index;
+            logger.LogInformation("Route {Route}: target {Target} failed ({Failure} {Status}); failing over", route.Name, target, result.Error, result.Status);
+        }
+        return ProxyOutcomes.ForAttempt(last!.Value.Result, last.Value.Target);
+    }
 
-            // This node or the grain is behind the other: catch up with the cluster's config and try once more.
-            await configSync.RefreshAsync(context.RequestAborted);
-            var refreshed = routes.Current.Find(route.Name);
-            if (refreshed is null) return Fail(404, "no Route matched with those values", OpenAIError.NotFound);
+    /// <summary>One try at one target: which, the how-manieth for this request, and whether it probes a half-open circuit.</summary>
+    private readonly record struct Attempt(ResolvedTarget Target, int Number, bool Probe);
+
+    /// <summary>Steps 6–8 for one target.</summary>
+    /// <returns>The attempt's result, or null and why when the target's driver cannot express the request.</returns>
+    private async Task<(AttemptResult? Result, string? PrepareError)> AttemptAsync(HttpContext context, ResolvedRoute route, Attempt next,
+        ClientRequest request, RequestLog log)
+    {
+        var (target, number) = (next.Target, next.Number);
+        // 6. Prepare
+        using var buffer = new ArrayPoolBufferWriter<byte>(request.Body.Length + 256);
+        if (RequestPreparer.Prepare(request.Body.Span, request.Info, target, buffer, out var error) is not { } prepared) return (null, error);
+
+        // 7. Forward
+        using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId);
+        var result = await forwarder.ForwardAsync(attempt);
+
+        // 8. Report
+        var latencyMs = attempt.ElapsedMs;
+        metrics.RecordAttempt(route, target, result, latencyMs);
+        picker.Report(route, new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy,
+            latencyMs, result.PromptTokens, result.CompletionTokens), urgent: next.Probe);
+        (log.Target, log.Attempts, log.PromptTokens, log.CompletionTokens) =
+            (target.Spec.QualifiedModel, number + 1, result.PromptTokens, result.CompletionTokens);
+        return (result, null);
+    }
+
+    /// <summary>
+    /// Step 5: one pick. When the picker's target list and this node's disagree, this node catches up with the
+    /// cluster's config and tries once more.
+    /// </summary>
+    private async Task<(ResolvedRoute Route, ResolvedTarget? Target, ProxyAnswer? Refusal, bool Probe)> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
+    {
+        var hashKey = HashKey(context, route);
+        for (var tries = 0; ; tries++)
+        {
+            var pick = await picker.PickAsync(route, excluded, hashKey, context.RequestAborted);
+            switch (pick.Outcome)
+            {
+                case PickOutcome.Picked: return (route, route.Targets[pick.TargetIndex], null, pick.Probe);
+                case PickOutcome.NoTarget: return (route, null, new ProxyAnswer(excluded == 0 ? ProxyOutcome.NoTargetAvailable : ProxyOutcome.NoOtherTarget), false);
+                case PickOutcome.ClusterUnavailable: return (route, null, new ProxyAnswer(ProxyOutcome.ClusterUnavailable), false);
+            }
+            if (tries > 0) return (route, null, new ProxyAnswer(ProxyOutcome.RouteReconfiguring), false);
+            await config.RefreshAsync(context.RequestAborted);
+            if (routes.Current.Find(route.Name) is not { } refreshed) return (route, null, new ProxyAnswer(ProxyOutcome.RouteNotFound), false);
             route = refreshed;
         }
-
-        static Picked Fail(int status, string message, string type) =>
-            new(null, null, c => OpenAIError.WriteAsync(c, status, message, type));
     }
 
-    /// <summary>Step 6: tell the route grain how it went. One-way: the client never waits for bookkeeping.</summary>
-    private void Report(ResolvedRoute route, ResolvedTarget target, long started, AttemptResult result, bool probe)
-    {
-        var latencyMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        metrics.RecordAttempt(route, target, result, latencyMs);
-        outcomes.Report(route.Name, new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy,
-            latencyMs, result.PromptTokens, result.CompletionTokens), urgent: probe);
-    }
+    private static string? HashKey(HttpContext context, ResolvedRoute route) =>
+        route.Spec.Balancer.Algorithm == BalancerAlgorithms.ConsistentHashing
+        && context.Request.Headers.TryGetValue(route.Spec.Balancer.HashOnHeader, out var header) && !string.IsNullOrEmpty(header)
+            ? header.ToString()
+            : null;
 }

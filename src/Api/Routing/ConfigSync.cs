@@ -12,7 +12,7 @@ public sealed class ConfigSync(
     IClusterClient cluster,
     RouteTableHolder table,
     IOptions<GatewayOptions> options,
-    ILogger<ConfigSync> logger) : BackgroundService
+    ILogger<ConfigSync> logger) : BackgroundService, IConfigRefresher
 {
     private readonly SemaphoreSlim _refreshing = new(1, 1);
 

@@ -14,12 +14,16 @@ public sealed class ResolvedTarget
 {
     private readonly string[] _overriddenNames;
 
-    private ResolvedTarget(int index, TargetSpec spec, Uri? upstream, string? authHeaderValue, string? authParamValue, string? problem)
+    private ResolvedTarget(int index, TargetSpec spec, IProviderDriver? driver, ProviderTarget provider,
+        (Uri? Plain, Uri? Stream) upstream, string? authParamValue, string? problem)
     {
         Index = index;
         Spec = spec;
-        Upstream = upstream;
-        AuthHeaderValue = authHeaderValue;
+        Driver = driver;
+        Provider = provider;
+        Upstream = upstream.Plain;
+        StreamUpstream = upstream.Stream;
+        AuthHeaderValue = provider.AuthHeaderValue;
         Problem = problem;
         IndexHeader = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -46,6 +50,12 @@ public sealed class ResolvedTarget
     public string IndexHeader { get; }
     public TargetSpec Spec { get; }
     public Uri? Upstream { get; }
+    /// <summary>The endpoint for streamed answers (the same as <see cref="Upstream"/> unless the driver has its own).</summary>
+    public Uri? StreamUpstream { get; }
+    /// <summary>The target's provider driver; null only when the provider is unknown on this node (see <see cref="Problem"/>).</summary>
+    public IProviderDriver? Driver { get; }
+    /// <summary>What the driver knows of this target, credentials resolved from this node's environment.</summary>
+    public ProviderTarget Provider { get; }
     public string? AuthHeaderName => Spec.Auth.HeaderName;
     public string? AuthHeaderValue { get; }
 
@@ -78,23 +88,34 @@ public sealed class ResolvedTarget
         }
 
         var configured = Substitute(spec.Options.UpstreamUrl);
-        var headerValue = Substitute(spec.Auth.HeaderValue);
-        var paramValue = Substitute(spec.Auth.ParamValue);
+        var provider = new ProviderTarget
+        {
+            Provider = spec.Provider, ModelName = spec.ModelName,
+            Temperature = spec.Options.Temperature, MaxTokens = spec.Options.MaxTokens, TopP = spec.Options.TopP, TopK = spec.Options.TopK,
+            Options = spec.Options.ProviderOptions,
+            AuthHeaderName = spec.Auth.HeaderName, AuthHeaderValue = Substitute(spec.Auth.HeaderValue),
+            AuthParamName = spec.Auth.ParamName, AuthParamValue = Substitute(spec.Auth.ParamValue), AuthParamLocation = spec.Auth.ParamLocation,
+            AwsAccessKeyId = Substitute(spec.Auth.AwsAccessKeyId), AwsSecretAccessKey = Substitute(spec.Auth.AwsSecretAccessKey),
+        };
         var driver = providers.Find(spec.Provider);
-        var upstream = driver?.ResolveUrl(new ProviderTarget { Provider = spec.Provider, ModelName = spec.ModelName, Options = spec.Options.ProviderOptions }, configured, stream: false);
+        // Drivers are pure: both endpoints are resolved once here instead of on every attempt.
+        var upstream = (Plain: WithQueryCredential(driver?.ResolveUrl(provider, configured, stream: false), spec.Auth, provider.AuthParamValue),
+            Stream: WithQueryCredential(driver?.ResolveUrl(provider, configured, stream: true), spec.Auth, provider.AuthParamValue));
         var problem = missing.Count > 0
             ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
             : driver is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
-            : upstream is null ? "the target has no valid upstream URL on this gateway node" : null;
-        // A query-string credential is baked into the URL once instead of per request.
-        if (problem is null && spec.Auth.ParamLocation == "query" && spec.Auth.ParamName is { } name)
-        {
-            var builder = new UriBuilder(upstream!);
-            var pair = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(paramValue ?? "");
-            builder.Query = string.IsNullOrEmpty(builder.Query) ? pair : builder.Query.TrimStart('?') + "&" + pair;
-            upstream = builder.Uri;
-        }
-        return new ResolvedTarget(index, spec, upstream, headerValue, paramValue, problem);
+            : upstream.Plain is null || upstream.Stream is null ? "the target has no valid upstream URL on this gateway node" : null;
+        return new ResolvedTarget(index, spec, driver, provider, upstream, provider.AuthParamValue, problem);
+    }
+
+    /// <summary>A query-string credential is baked into the URL once instead of per request.</summary>
+    private static Uri? WithQueryCredential(Uri? upstream, AuthSpec auth, string? value)
+    {
+        if (upstream is null || auth.ParamLocation != "query" || auth.ParamName is not { } name) return upstream;
+        var builder = new UriBuilder(upstream);
+        var pair = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value ?? "");
+        builder.Query = string.IsNullOrEmpty(builder.Query) ? pair : builder.Query.TrimStart('?') + "&" + pair;
+        return builder.Uri;
     }
 
     /// <summary>One JSON member (<c>"name":value</c>) as UTF-8, written by <paramref name="write"/> inside an object.</summary>

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Actors.Api.Proxy;
+using Actors.Api.Forwarding;
 using Actors.Api.Routing;
 
 namespace Actors.Api.Telemetry;
@@ -55,7 +55,7 @@ public sealed class GatewayMetrics : IDisposable
             var cost = (result.PromptTokens * (options.InputCost ?? 0) + result.CompletionTokens * (options.OutputCost ?? 0)) / 1_000_000;
             if (cost > 0) _cost.Add(cost, modelTags);
         }
-        if (!result.Delivered && result.Failure is { } failure) _failovers.Add(1, Append(modelTags, "reason", failure.ToString().ToLowerInvariant()));
+        if (!result.Delivered && result.Error is { } failure) _failovers.Add(1, Append(modelTags, "reason", failure.Reason()));
     }
 
     private static System.Diagnostics.TagList Append(System.Diagnostics.TagList tags, string key, object value)

@@ -21,16 +21,13 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
         await _cluster.DisposeAsync();
     }
 
-    private async Task<JsonNode> BalancerAsync(GatewayNode node) =>
-        JsonNode.Parse(await node.Http.GetStringAsync(node.AdminUrl + "/routes/route1/balancer"))!;
-
     [Fact]
     public async Task No_request_fails_when_the_silo_hosting_the_route_grain_dies()
     {
         var apis = new[] { _cluster.Apis[0]!, _cluster.Apis[1]! };
         Assert.Equal(HttpStatusCode.OK, (await apis[0].PostConfigAsync(_cluster.SeedConfig)).StatusCode);
         using (var warm = await apis[1].ChatAsync("/route1")) Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
-        var hostBefore = (string)(await BalancerAsync(apis[0]))["silo"]!;
+        var hostBefore = (string)(await apis[0].BalancerAsync("route1"))["silo"]!;
         var victim = _cluster.SiloIndexOf(hostBefore);
         Assert.True(victim >= 0, $"unknown silo {hostBefore}");
 
@@ -81,7 +78,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
         {
             try
             {
-                hostAfter = (string)(await BalancerAsync(apis[1]))["silo"]!;
+                hostAfter = (string)(await apis[1].BalancerAsync("route1"))["silo"]!;
                 if (hostAfter != hostBefore) { movedAfter = killedAt.Elapsed; break; }
             }
             catch (HttpRequestException) { }

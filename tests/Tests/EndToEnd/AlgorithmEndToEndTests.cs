@@ -9,44 +9,30 @@ namespace Actors.Tests.EndToEnd;
 
 /// <summary>The algorithms through a running gateway, fed by real latencies, tokens and headers.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class AlgorithmEndToEndTests(GatewayNodeFixture fixture, ITestOutputHelper output) : IClassFixture<GatewayNodeFixture>, IAsyncLifetime
+public sealed class AlgorithmEndToEndTests(GatewayNodeFixture fixture, ITestOutputHelper output) : GatewayProcessTest(fixture), IClassFixture<GatewayNodeFixture>
 {
-    private readonly GatewayNode _node = fixture.Node;
     private FakeOpenAIServer _slow = null!;
     private FakeOpenAIServer _fast = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _slow = await FakeUpstream.StartAsync("--Fake:DelayMs", "150");
-        _fast = await FakeUpstream.StartAsync();
+        _slow = await FakeAsync(args: ["--Fake:DelayMs", "150"]);
+        _fast = await FakeAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _slow.DisposeAsync();
-        await _fast.DisposeAsync();
-    }
-
-    private async Task ApplyAsync(string name, string balancer)
-    {
-        using var response = await _node.PostConfigAsync(DeckFile.Route(name, [("slow", _slow.ChatUrl), ("fast", _fast.ChatUrl)], balancer));
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
+    private Task ApplyAsync(string name, string balancer) => ApplyAsync(DeckFile.Route(name, [("slow", _slow.ChatUrl), ("fast", _fast.ChatUrl)], balancer));
 
     private async Task<string> ChatAsync(string route, string? hashKey = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{_node.ProxyUrl}/{route}")
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Node.ProxyUrl}/{route}")
         {
             Content = new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
         };
         if (hashKey is not null) request.Headers.Add("X-Kong-LLM-Request-ID", hashKey);
-        using var response = await _node.Http.SendAsync(request);
+        using var response = await Node.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["model"]!;
     }
-
-    private async Task<JsonNode> BalancerAsync(string route) =>
-        JsonNode.Parse(await _node.Http.GetStringAsync($"{_node.AdminUrl}/routes/{route}/balancer"))!;
 
     [Fact]
     public async Task Lowest_latency_converges_on_the_fast_target()
@@ -103,7 +89,7 @@ public sealed class AlgorithmEndToEndTests(GatewayNodeFixture fixture, ITestOutp
         var yaml = DeckFile.Route("prio", [("slow", _slow.ChatUrl), ("fast", _fast.ChatUrl)], "algorithm: priority\nmax_fails: 1\nfail_timeout: 1000");
         var second = yaml.LastIndexOf("route_type: llm/v1/chat\n", StringComparison.Ordinal) + "route_type: llm/v1/chat\n".Length;
         yaml = yaml.Insert(second, "          weight: 50\n");
-        using (var applied = await _node.PostConfigAsync(yaml)) Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        using (var applied = await Node.PostConfigAsync(yaml)) Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
 
         Assert.Equal(["slow", "slow", "slow"], [await ChatAsync("prio"), await ChatAsync("prio"), await ChatAsync("prio")]);
         _slow.Apply(new FakeBehavior { Status = 503 });

@@ -8,16 +8,17 @@ namespace Actors.Tests.EndToEnd;
 
 /// <summary>key-auth, a consumer's rate limit and the per-route concurrency cap, through a running node.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class ClientAccessTests : IAsyncLifetime
+public sealed class ClientAccessTests : GatewayProcessTest
 {
     private const string AliceKey = "alice-key-7c1e9b3f5a";
-    private GatewayNode _node = null!;
     private FakeOpenAIServer _fake = null!;
 
-    public async Task InitializeAsync()
+    protected override IEnumerable<string> NodeArguments => ["--Gateway:MaxConcurrentRequestsPerRoute", "2"];
+    protected override IDictionary<string, string> NodeEnvironment => new Dictionary<string, string> { ["DECK_ALICE_KEY"] = AliceKey };
+
+    protected override async Task SetUpAsync()
     {
-        _fake = await FakeUpstream.StartAsync();
-        _node = await GatewayNode.StartAsync(["--Gateway:MaxConcurrentRequestsPerRoute", "2"], new Dictionary<string, string> { ["DECK_ALICE_KEY"] = AliceKey });
+        _fake = await FakeAsync();
         var route = DeckFile.Route("guarded", [("m", _fake.ChatUrl)], "");
         var yaml = route.Replace("    plugins:\n", "    plugins:\n    - name: key-auth\n      config: {key_names: [apikey]}\n")
             + """
@@ -32,24 +33,17 @@ public sealed class ClientAccessTests : IAsyncLifetime
               - name: rate-limiting
                 config: {minute: 3}
             """ + "\n";
-        using var applied = await _node.PostConfigAsync(yaml);
-        Assert.True(applied.StatusCode == HttpStatusCode.OK, await applied.Content.ReadAsStringAsync());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _fake.DisposeAsync();
+        await ApplyAsync(yaml);
     }
 
     private Task<HttpResponseMessage> SendAsync(string? headerKey = null, string query = "")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _node.ProxyUrl + "/guarded" + query)
+        var request = new HttpRequestMessage(HttpMethod.Post, Node.ProxyUrl + "/guarded" + query)
         {
             Content = new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
         };
         if (headerKey is not null) request.Headers.Add("apikey", headerKey);
-        return _node.Http.SendAsync(request);
+        return Node.Http.SendAsync(request);
     }
 
     [Fact]
@@ -71,7 +65,7 @@ public sealed class ClientAccessTests : IAsyncLifetime
             Assert.False(r.Headers.ContainsKey("apikey"));
             Assert.DoesNotContain(AliceKey, r.PathAndQuery + r.Body);
         });
-        var config = await _node.Http.GetStringAsync(_node.AdminUrl + "/config");
+        var config = await Node.Http.GetStringAsync(Node.AdminUrl + "/config");
         Assert.DoesNotContain(AliceKey, config);
         Assert.Contains("\"username\": \"alice\"", config);
     }

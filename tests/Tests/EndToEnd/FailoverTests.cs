@@ -10,36 +10,9 @@ namespace Actors.Tests.EndToEnd;
 
 /// <summary>Retries, failover, the cluster-wide circuit breaker and timeouts, against fakes with failure switches.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper output) : IClassFixture<GatewayNodeFixture>, IAsyncLifetime
+public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper output) : GatewayProcessTest(fixture), IClassFixture<GatewayNodeFixture>
 {
-    private readonly GatewayNode _node = fixture.Node;
-    private readonly List<FakeOpenAIServer> _fakes = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var fake in _fakes) await fake.DisposeAsync();
-    }
-
-    private async Task<FakeOpenAIServer> FakeAsync(FakeBehavior? behavior = null)
-    {
-        var fake = await FakeUpstream.StartAsync();
-        if (behavior is not null) fake.Apply(behavior);
-        _fakes.Add(fake);
-        return fake;
-    }
-
-    private async Task ApplyAsync(string name, IEnumerable<(string, string)> targets, string balancer)
-    {
-        using var response = await _node.PostConfigAsync(DeckFile.Route(name, targets, balancer));
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<JsonNode> BalancerAsync(string route) =>
-        JsonNode.Parse(await _node.Http.GetStringAsync($"{_node.AdminUrl}/routes/{route}/balancer"))!;
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    private Task ApplyAsync(string name, IEnumerable<(string, string)> targets, string balancer) => ApplyAsync(DeckFile.Route(name, targets, balancer));
 
     [Fact]
     public async Task Every_request_succeeds_beside_a_500_a_hang_and_a_closed_port_and_the_bad_ones_get_a_handful_of_tries()
@@ -58,7 +31,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 40; i++)
         {
-            using var response = await _node.ChatAsync("/mixed");
+            using var response = await Node.ChatAsync("/mixed");
             statuses.Add(response.StatusCode);
             attempts.Add(int.Parse(response.Headers.GetValues("X-Actors-Attempts").Single()));
             Assert.StartsWith("good-", (string)(await Json(response))["model"]!);
@@ -90,7 +63,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         var good = await FakeAsync();
         await ApplyAsync("client-error", [("rejecting", rejecting.ChatUrl), ("good", good.ChatUrl)], "");
 
-        using var response = await _node.ChatAsync("/client-error");
+        using var response = await Node.ChatAsync("/client-error");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("fake upstream failure 400", (string)(await Json(response))["error"]!["message"]!);
@@ -107,7 +80,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
 
         for (var i = 0; i < 2; i++)
         {
-            using var failed = await _node.ChatAsync("/all-down");
+            using var failed = await Node.ChatAsync("/all-down");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
             Assert.Equal("fake upstream failure 503", (string)(await Json(failed))["error"]!["message"]!);
         }
@@ -115,7 +88,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         Assert.Equal(2, b.RequestCount);
 
         var watch = Stopwatch.StartNew();
-        using var open = await _node.ChatAsync("/all-down");
+        using var open = await Node.ChatAsync("/all-down");
         var error = (await Json(open))["error"]!;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, open.StatusCode);
         Assert.Contains("every target's circuit is open", (string)error["message"]!);
@@ -129,13 +102,13 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
     {
         var hanging = await FakeAsync(new FakeBehavior { DelayMs = 10_000 });
         await ApplyAsync("unreachable", [("x", $"http://127.0.0.1:{FreePorts.Next()}/v1"), ("y", $"http://127.0.0.1:{FreePorts.Next()}/v1")], "max_fails: 0");
-        using var unreachable = await _node.ChatAsync("/unreachable");
+        using var unreachable = await Node.ChatAsync("/unreachable");
         Assert.Equal(HttpStatusCode.BadGateway, unreachable.StatusCode);
         Assert.Contains("could not be reached", (string)(await Json(unreachable))["error"]!["message"]!);
 
         await ApplyAsync("hanging", [("h", hanging.ChatUrl)], "read_timeout: 300\nretries: 2\nmax_fails: 0");
         var watch = Stopwatch.StartNew();
-        using var slow = await _node.ChatAsync("/hanging");
+        using var slow = await Node.ChatAsync("/hanging");
         Assert.Equal(HttpStatusCode.GatewayTimeout, slow.StatusCode);
         Assert.Equal("timeout_error", (string)(await Json(slow))["error"]!["type"]!);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(9), $"took {watch.Elapsed}");
@@ -149,9 +122,9 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         var good = await FakeAsync();
         await ApplyAsync("probe", [("flaky", flaky.ChatUrl), ("good", good.ChatUrl)], "max_fails: 1\nfail_timeout: 1000");
 
-        (await _node.ChatAsync("/probe")).Dispose();    // flaky fails once, fails over to good: circuit opens
+        (await Node.ChatAsync("/probe")).Dispose();    // flaky fails once, fails over to good: circuit opens
         Assert.Equal("open", (string)(await BalancerAsync("probe"))["targets"]![0]!["circuit"]!);
-        for (var i = 0; i < 4; i++) (await _node.ChatAsync("/probe")).Dispose();
+        for (var i = 0; i < 4; i++) (await Node.ChatAsync("/probe")).Dispose();
         Assert.Equal(1, flaky.RequestCount);              // skipped while open
 
         flaky.Apply(new FakeBehavior());
@@ -159,7 +132,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         var models = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            using var response = await _node.ChatAsync("/probe");
+            using var response = await Node.ChatAsync("/probe");
             models.Add((string)(await Json(response))["model"]!);
         }
 
@@ -176,7 +149,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         await ApplyAsync("cancel", [("slow", slow.ChatUrl)], "");
 
         using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.PostAsync(_node.ProxyUrl + "/cancel",
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.PostAsync(Node.ProxyUrl + "/cancel",
             new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json")));
 
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -13,20 +13,18 @@ namespace Actors.Tests.EndToEnd;
 /// the node is still serving at the end. The seed is printed so a failure can be replayed.
 /// </summary>
 [Collection(ProcessCollection.Name)]
-public sealed class FuzzTests(GatewayNodeFixture fixture, ITestOutputHelper output) : IClassFixture<GatewayNodeFixture>, IAsyncLifetime
+public sealed class FuzzTests(GatewayNodeFixture fixture, ITestOutputHelper output) : GatewayProcessTest(fixture), IClassFixture<GatewayNodeFixture>
 {
     private const int Requests = 3000;
     private FakeOpenAIServer _fake = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _fake = FakeOpenAIServer.Create(["--urls", $"http://127.0.0.1:{FreePorts.Next()}"], record: false);
+        // not recording: thousands of requests would pile up in the fake's memory
+        _fake = Own(FakeOpenAIServer.Create(["--urls", $"http://127.0.0.1:{FreePorts.Next()}"], record: false));
         await _fake.StartAsync();
-        using var applied = await fixture.Node.PostConfigAsync(SeedFiles.SeedYamlWithUpstreams(_fake.ChatUrl, _fake.ChatUrl));
-        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        await ApplyAsync(SeedFiles.SeedYamlWithUpstreams(_fake.ChatUrl, _fake.ChatUrl));
     }
-
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
 
     private const string Valid = """{"model":"x","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"Who is considered the greatest Polish writer?"}],"temperature":0.3,"max_tokens":64,"stream":false,"user":"u-1"}""";
 
@@ -97,7 +95,7 @@ public sealed class FuzzTests(GatewayNodeFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task Random_and_mutated_requests_never_get_a_5xx_and_never_crash_the_node()
     {
-        var node = fixture.Node;
+        var node = Node;
         var seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
         var statuses = new ConcurrentDictionary<int, int>();
@@ -132,7 +130,7 @@ public sealed class FuzzTests(GatewayNodeFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task Mutated_config_documents_never_get_a_5xx()
     {
-        var node = fixture.Node;
+        var node = Node;
         var seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);

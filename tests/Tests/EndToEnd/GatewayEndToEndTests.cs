@@ -11,43 +11,36 @@ namespace Actors.Tests.EndToEnd;
 /// fake-OpenAI servers on loopback, and the seed decK file with an upstream_url per target.
 /// </summary>
 [Collection(ProcessCollection.Name)]
-public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class GatewayEndToEndTests(ITestOutputHelper output) : GatewayProcessTest
 {
     private FakeOpenAIServer _gpt41 = null!;
     private FakeOpenAIServer _gpt5 = null!;
-    private GatewayNode _node = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _gpt41 = await FakeUpstream.StartAsync();
-        _gpt5 = await FakeUpstream.StartAsync();
-        _node = await GatewayNode.StartAsync();
+        _gpt41 = await FakeAsync();
+        _gpt5 = await FakeAsync();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        output.WriteLine(_node.Process.Output);
-        await _node.DisposeAsync();
-        await _gpt41.DisposeAsync();
-        await _gpt5.DisposeAsync();
+        output.WriteLine(Node.Process.Output);
+        await base.DisposeAsync();
     }
 
     private string SeedConfig => SeedFiles.SeedYamlWithUpstreams(_gpt41.ChatUrl, _gpt5.ChatUrl);
 
-    private static async Task<JsonObject> Json(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-
     [Fact]
     public async Task The_seed_file_alternates_gpt41_and_gpt5_and_returns_the_providers_answer_unchanged()
     {
-        var applied = await _node.PostConfigAsync(SeedConfig);
+        var applied = await Node.PostConfigAsync(SeedConfig);
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         Assert.Equal(1, (long)(await Json(applied))["version"]!);
 
         var models = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            using var response = await _node.ChatAsync("/route1");
+            using var response = await Node.ChatAsync("/route1");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
             var body = await Json(response);
@@ -77,13 +70,13 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifet
     [Fact]
     public async Task The_balancer_state_shows_the_rotation_counters_tokens_and_silo()
     {
-        await _node.PostConfigAsync(SeedConfig);
-        for (var i = 0; i < 4; i++) (await _node.ChatAsync("/route1")).Dispose();
+        await Node.PostConfigAsync(SeedConfig);
+        for (var i = 0; i < 4; i++) (await Node.ChatAsync("/route1")).Dispose();
 
         JsonObject state = null!;
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            state = await Json(await _node.Http.GetAsync(_node.AdminUrl + "/routes/route1/balancer"));
+            state = (await BalancerAsync("route1")).AsObject();
             if ((long)state["targets"]![1]!["successes"]! == 2) break;
             await Task.Delay(100); // outcomes are reported one-way
         }
@@ -102,15 +95,15 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifet
             Assert.True((bool)t["healthy"]!);
             Assert.True((long)t["completion_tokens"]! > 0);
         });
-        Assert.Equal(HttpStatusCode.NotFound, (await _node.Http.GetAsync(_node.AdminUrl + "/routes/nope/balancer")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Http.GetAsync(Node.AdminUrl + "/routes/nope/balancer")).StatusCode);
     }
 
     [Fact]
     public async Task Config_is_returned_without_secrets_and_a_rejected_file_changes_nothing()
     {
-        await _node.PostConfigAsync(SeedConfig);
+        await Node.PostConfigAsync(SeedConfig);
 
-        var bad = await _node.PostConfigAsync(SeedConfig.Replace("name: gpt-5", "name:").Replace("algorithm: round-robin", "algorithm: semantic"));
+        var bad = await Node.PostConfigAsync(SeedConfig.Replace("name: gpt-5", "name:").Replace("algorithm: round-robin", "algorithm: semantic"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var error = (await Json(bad))["error"]!;
         Assert.Equal("invalid_request_error", (string)error["type"]!);
@@ -118,33 +111,33 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.targets[1].model.name: required (line "));
         Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.balancer.algorithm: 'semantic' is not supported yet"));
 
-        var configText = await _node.Http.GetStringAsync(_node.AdminUrl + "/config");
+        var configText = await Node.Http.GetStringAsync(Node.AdminUrl + "/config");
         var config = JsonNode.Parse(configText)!;
         Assert.Equal(1, (long)config["version"]!);
         Assert.DoesNotContain(GatewayNode.ApiKey, configText);
         Assert.Contains("DECK_OPENAI_API_KEY", configText);
         Assert.Equal("gpt-5", (string)config["config"]!["services"]![0]!["routes"]![0]!["plugins"]![0]!["config"]!["targets"]![1]!["model"]!["name"]!);
-        using var still = await _node.ChatAsync("/route1");
+        using var still = await Node.ChatAsync("/route1");
         Assert.Equal(HttpStatusCode.OK, still.StatusCode);
     }
 
     [Fact]
     public async Task A_new_config_replaces_the_old_one_and_removes_absent_routes()
     {
-        await _node.PostConfigAsync(SeedConfig);
+        await Node.PostConfigAsync(SeedConfig);
         var renamed = SeedConfig.Replace("name: route1", "name: route2").Replace("- /route1", "- /route2");
 
-        var applied = await _node.PostConfigAsync(renamed);
+        var applied = await Node.PostConfigAsync(renamed);
 
         Assert.Equal(2, (long)(await Json(applied))["version"]!);
-        Assert.Equal(HttpStatusCode.NotFound, (await _node.ChatAsync("/route1")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _node.ChatAsync("/route2")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.ChatAsync("/route1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.ChatAsync("/route2")).StatusCode);
     }
 
     [Fact]
     public async Task Bad_requests_get_openai_shaped_errors_and_the_right_status()
     {
-        await _node.PostConfigAsync(SeedConfig);
+        await Node.PostConfigAsync(SeedConfig);
 
         async Task Expect(HttpResponseMessage response, HttpStatusCode status, string message)
         {
@@ -155,25 +148,25 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifet
             Assert.NotNull((string?)error["type"]);
         }
 
-        await Expect(await _node.ChatAsync("/nowhere"), HttpStatusCode.NotFound, "no Route matched with those values");
-        await Expect(await _node.Http.GetAsync(_node.ProxyUrl + "/route1"), HttpStatusCode.MethodNotAllowed, "accepts only POST");
-        await Expect(await _node.ChatAsync("/route1", "{}"), HttpStatusCode.BadRequest, "'messages' is required");
-        await Expect(await _node.ChatAsync("/route1", "not json"), HttpStatusCode.BadRequest, "not valid JSON");
-        await Expect(await _node.ChatAsync("/route1", """{"messages":[]}"""), HttpStatusCode.BadRequest, "must not be empty");
+        await Expect(await Node.ChatAsync("/nowhere"), HttpStatusCode.NotFound, "no Route matched with those values");
+        await Expect(await Node.Http.GetAsync(Node.ProxyUrl + "/route1"), HttpStatusCode.MethodNotAllowed, "accepts only POST");
+        await Expect(await Node.ChatAsync("/route1", "{}"), HttpStatusCode.BadRequest, "'messages' is required");
+        await Expect(await Node.ChatAsync("/route1", "not json"), HttpStatusCode.BadRequest, "not valid JSON");
+        await Expect(await Node.ChatAsync("/route1", """{"messages":[]}"""), HttpStatusCode.BadRequest, "must not be empty");
         // the admin API is not reachable through the proxy listener, whatever the Host header says
-        var sneaky = new HttpRequestMessage(HttpMethod.Get, _node.ProxyUrl + "/config");
-        sneaky.Headers.Host = new Uri(_node.AdminUrl).Authority;
-        await Expect(await _node.Http.SendAsync(sneaky), HttpStatusCode.NotFound, "no Route matched");
-        await Expect(await _node.Http.GetAsync(_node.AdminUrl + "/nothing-here"), HttpStatusCode.NotFound, "no admin endpoint");
+        var sneaky = new HttpRequestMessage(HttpMethod.Get, Node.ProxyUrl + "/config");
+        sneaky.Headers.Host = new Uri(Node.AdminUrl).Authority;
+        await Expect(await Node.Http.SendAsync(sneaky), HttpStatusCode.NotFound, "no Route matched");
+        await Expect(await Node.Http.GetAsync(Node.AdminUrl + "/nothing-here"), HttpStatusCode.NotFound, "no admin endpoint");
         Assert.Equal(0, _gpt41.RequestCount + _gpt5.RequestCount);
     }
 
     [Fact]
     public async Task Streamed_responses_pass_through_as_server_sent_events()
     {
-        await _node.PostConfigAsync(SeedConfig);
+        await Node.PostConfigAsync(SeedConfig);
 
-        using var response = await _node.ChatAsync("/route1", """{"messages":[{"role":"user","content":"hi"}],"stream":true}""");
+        using var response = await Node.ChatAsync("/route1", """{"messages":[{"role":"user","content":"hi"}],"stream":true}""");
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

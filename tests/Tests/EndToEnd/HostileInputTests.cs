@@ -10,23 +10,20 @@ namespace Actors.Tests.EndToEnd;
 
 /// <summary>Hostile input on the proxy and the admin API: always a 4xx in OpenAI's error shape, never a 5xx or a crash.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHelper output) : IClassFixture<GatewayNodeFixture>, IAsyncLifetime
+public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHelper output) : GatewayProcessTest(fixture), IClassFixture<GatewayNodeFixture>
 {
-    private readonly GatewayNode _node = fixture.Node;
     private FakeOpenAIServer _fake = null!;
     private string _config = "";
     private long _version;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _fake = await FakeUpstream.StartAsync();
+        _fake = await FakeAsync();
         _config = SeedFiles.SeedYamlWithUpstreams(_fake.ChatUrl, _fake.ChatUrl);
-        using var applied = await _node.PostConfigAsync(_config);
+        using var applied = await Node.PostConfigAsync(_config);
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         _version = (long)JsonNode.Parse(await applied.Content.ReadAsStringAsync())!["version"]!;
     }
-
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
 
     private static async Task AssertOpenAIError(HttpResponseMessage response, int status, string? type = "invalid_request_error")
     {
@@ -41,7 +38,7 @@ public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHel
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return _node.Http.PostAsync(_node.ProxyUrl + path, content);
+        return Node.Http.PostAsync(Node.ProxyUrl + path, content);
     }
 
     public static TheoryData<string, string> BadBodies => new()
@@ -88,7 +85,7 @@ public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHel
     [InlineData("OPTIONS", 405)]
     public async Task Other_methods_on_a_chat_route_get_405(string method, int status)
     {
-        using var response = await _node.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), _node.ProxyUrl + "/route1"));
+        using var response = await Node.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), Node.ProxyUrl + "/route1"));
         await AssertOpenAIError(response, status);
         Assert.Equal("POST", response.Content.Headers.Allow.Single());
     }
@@ -96,7 +93,7 @@ public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHel
     [Fact]
     public async Task Unknown_paths_get_404()
     {
-        await AssertOpenAIError(await _node.Http.GetAsync(_node.ProxyUrl + "/"), 404, "not_found_error");
+        await AssertOpenAIError(await Node.Http.GetAsync(Node.ProxyUrl + "/"), 404, "not_found_error");
         await AssertOpenAIError(await PostRawAsync("/v1/chat/completions", "{}"u8.ToArray()), 404, "not_found_error");
     }
 
@@ -114,12 +111,12 @@ public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHel
     [MemberData(nameof(BadConfigs))]
     public async Task Bad_configs_get_400_with_their_problems_and_change_nothing(string name, string text)
     {
-        using var response = await _node.PostConfigAsync(text);
+        using var response = await Node.PostConfigAsync(text);
         await AssertOpenAIError(response, 400);
         var problems = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["problems"]!.AsArray();
         Assert.NotEmpty(problems);
         output.WriteLine($"{name}: {string.Join(" | ", problems.Select(p => (string)p!))}");
-        var version = (long)JsonNode.Parse(await _node.Http.GetStringAsync(_node.AdminUrl + "/config"))!["version"]!;
+        var version = (long)JsonNode.Parse(await Node.Http.GetStringAsync(Node.AdminUrl + "/config"))!["version"]!;
         Assert.Equal(_version, version);
     }
 
@@ -129,7 +126,7 @@ public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHel
         // the same service twice: its route's name and path both collide
         var service = _config[_config.IndexOf("- name: ai-proxy-advanced-service", StringComparison.Ordinal)..];
         var doubled = _config + service;
-        using var response = await _node.PostConfigAsync(doubled);
+        using var response = await Node.PostConfigAsync(doubled);
 
         await AssertOpenAIError(response, 400);
         var problems = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["problems"]!.AsArray().Select(p => (string)p!).ToList();
@@ -141,7 +138,7 @@ public sealed class HostileInputTests(GatewayNodeFixture fixture, ITestOutputHel
     public async Task A_config_over_the_size_limit_gets_400()
     {
         var huge = "_format_version: \"3.0\"\n# " + new string('x', 2 * 1024 * 1024) + "\nservices: []\n";
-        await AssertOpenAIError(await _node.PostConfigAsync(huge), 400);
-        await AssertOpenAIError(await _node.PostConfigAsync("{\"services\": [}", "application/json"), 400);
+        await AssertOpenAIError(await Node.PostConfigAsync(huge), 400);
+        await AssertOpenAIError(await Node.PostConfigAsync("{\"services\": [}", "application/json"), 400);
     }
 }

@@ -10,54 +10,46 @@ namespace Actors.Tests.EndToEnd;
 
 /// <summary>Admin auth, request ids, one structured log line per request, and Prometheus metrics.</summary>
 [Collection(ProcessCollection.Name)]
-public sealed class OperabilityTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class OperabilityTests(ITestOutputHelper output) : GatewayProcessTest
 {
     private const string Token = "admin-token-0123456789abcdef";
-    private GatewayNode _node = null!;
     private FakeOpenAIServer _good = null!;
     private FakeOpenAIServer _bad = null!;
 
-    public async Task InitializeAsync()
+    protected override IEnumerable<string> NodeArguments => ["--Admin:Token", Token, "--Logging:Format", "json"];
+
+    protected override async Task SetUpAsync()
     {
-        _good = await FakeUpstream.StartAsync();
-        _bad = await FakeUpstream.StartAsync("--Fake:Status", "503");
-        _node = await GatewayNode.StartAsync(["--Admin:Token", Token, "--Logging:Format", "json"]);
-        _node.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        _good = await FakeAsync();
+        _bad = await FakeAsync(args: ["--Fake:Status", "503"]);
+        Node.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         var config = DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], "max_fails: 0")
             .Replace("{upstream_url: '" + _good.ChatUrl + "'}", "{upstream_url: '" + _good.ChatUrl + "', input_cost: 2.5, output_cost: 10}");
-        using var applied = await _node.PostConfigAsync(config);
-        Assert.True(applied.StatusCode == HttpStatusCode.OK, await applied.Content.ReadAsStringAsync());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _good.DisposeAsync();
-        await _bad.DisposeAsync();
+        await ApplyAsync(config);
     }
 
     [Fact]
     public async Task The_admin_api_needs_the_token_as_bearer_or_basic_password_but_health_probes_do_not()
     {
         using var anonymous = new HttpClient();
-        using var denied = await anonymous.GetAsync(_node.AdminUrl + "/config");
+        using var denied = await anonymous.GetAsync(Node.AdminUrl + "/config");
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
         Assert.Equal("authentication_error", (string)JsonNode.Parse(await denied.Content.ReadAsStringAsync())!["error"]!["type"]!);
         Assert.Contains("Basic", denied.Headers.WwwAuthenticate.ToString());
 
         foreach (var path in new[] { "/config", "/routes/ops/balancer", "/metrics", "/dashboard/", "/dashboard/routes" })
         {
-            using var wrong = new HttpRequestMessage(HttpMethod.Get, _node.AdminUrl + path);
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, Node.AdminUrl + path);
             wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token + "x");
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(wrong)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await _node.Http.GetAsync(_node.AdminUrl + path)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Node.Http.GetAsync(Node.AdminUrl + path)).StatusCode);
         }
 
-        using var basic = new HttpRequestMessage(HttpMethod.Get, _node.AdminUrl + "/dashboard/");
+        using var basic = new HttpRequestMessage(HttpMethod.Get, Node.AdminUrl + "/dashboard/");
         basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("anyone:" + Token)));
         Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(basic)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(_node.AdminUrl + "/healthz")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(_node.AdminUrl + "/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(Node.AdminUrl + "/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(Node.AdminUrl + "/readyz")).StatusCode);
     }
 
     [Fact]
@@ -72,20 +64,20 @@ public sealed class OperabilityTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Request_ids_go_in_and_out_and_every_request_gets_one_json_log_line()
     {
-        using var given = new HttpRequestMessage(HttpMethod.Post, _node.ProxyUrl + "/ops")
+        using var given = new HttpRequestMessage(HttpMethod.Post, Node.ProxyUrl + "/ops")
         {
             Content = new StringContent("""{"messages":[{"role":"user","content":"a secret question"}]}""", Encoding.UTF8, "application/json"),
         };
         given.Headers.Add("X-Request-Id", "trace-me-42");
-        using var response = await _node.Http.SendAsync(given);
-        using var generated = await _node.ChatAsync("/ops");
+        using var response = await Node.Http.SendAsync(given);
+        using var generated = await Node.ChatAsync("/ops");
 
         Assert.Equal("trace-me-42", response.Headers.GetValues("X-Request-Id").Single());
         Assert.Equal(32, generated.Headers.GetValues("X-Request-Id").Single().Length);
         Assert.Contains(_good.Requests, r => r.Headers.GetValueOrDefault("X-Request-Id") == "trace-me-42");
 
         await Task.Delay(300); // the console logger writes asynchronously
-        var line = _node.Process.Output.Split('\n').Single(l => l.Contains("\"RequestId\":\"trace-me-42\""));
+        var line = Node.Process.Output.Split('\n').Single(l => l.Contains("\"RequestId\":\"trace-me-42\""));
         var state = JsonNode.Parse(line)!["State"]!;
         output.WriteLine(line);
         Assert.Equal("ops", (string)state["Route"]!);
@@ -93,15 +85,15 @@ public sealed class OperabilityTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(200, (int)state["Status"]!);
         Assert.True((int)state["Attempts"]! >= 1);
         Assert.True((long)state["CompletionTokens"]! > 0);
-        Assert.DoesNotContain("a secret question", _node.Process.Output);   // no bodies in logs
+        Assert.DoesNotContain("a secret question", Node.Process.Output);   // no bodies in logs
     }
 
     [Fact]
     public async Task Metrics_use_kongs_names_and_count_requests_tokens_cost_latency_and_failovers()
     {
-        for (var i = 0; i < 4; i++) (await _node.ChatAsync("/ops")).Dispose();
+        for (var i = 0; i < 4; i++) (await Node.ChatAsync("/ops")).Dispose();
 
-        var text = await _node.Http.GetStringAsync(_node.AdminUrl + "/metrics");
+        var text = await Node.Http.GetStringAsync(Node.AdminUrl + "/metrics");
 
         string Line(string prefix, params string[] labels) =>
             text.Split('\n').Single(l => l.StartsWith(prefix + "{", StringComparison.Ordinal) && labels.All(l.Contains));
@@ -118,14 +110,14 @@ public sealed class OperabilityTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task The_circuit_state_is_a_gauge()
     {
-        await _node.PostConfigAsync(DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], "max_fails: 1\nfail_timeout: 600000"));
-        for (var i = 0; i < 3; i++) (await _node.ChatAsync("/ops")).Dispose();
+        await Node.PostConfigAsync(DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], "max_fails: 1\nfail_timeout: 600000"));
+        for (var i = 0; i < 3; i++) (await Node.ChatAsync("/ops")).Dispose();
 
         string? open = null, closed = null;
         for (var i = 0; i < 80 && (open is null || closed is null); i++)
         {
             await Task.Delay(250); // the gauge is refreshed from the grains every 5 s
-            var lines = (await _node.Http.GetStringAsync(_node.AdminUrl + "/metrics")).Split('\n');
+            var lines = (await Node.Http.GetStringAsync(Node.AdminUrl + "/metrics")).Split('\n');
             open = lines.FirstOrDefault(l => l.StartsWith("actors_circuit_open{") && l.Contains("ai_model=\"bad\"") && l.EndsWith(" 1"));
             closed = lines.FirstOrDefault(l => l.StartsWith("actors_circuit_open{") && l.Contains("ai_model=\"good\"") && l.EndsWith(" 0"));
         }

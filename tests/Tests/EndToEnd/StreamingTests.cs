@@ -8,22 +8,18 @@ using Actors.Tests.Support;
 namespace Actors.Tests.EndToEnd;
 
 [Collection(ProcessCollection.Name)]
-public sealed class StreamingTests(GatewayNodeFixture fixture) : IClassFixture<GatewayNodeFixture>, IAsyncLifetime
+public sealed class StreamingTests(GatewayNodeFixture fixture) : GatewayProcessTest(fixture), IClassFixture<GatewayNodeFixture>
 {
-    private readonly GatewayNode _node = fixture.Node;
     private FakeOpenAIServer _fake = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _fake = await FakeUpstream.StartAsync();
-        using var applied = await _node.PostConfigAsync(DeckFile.Route("stream", [("gpt-5", _fake.ChatUrl)], ""));
-        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        _fake = await FakeAsync();
+        await ApplyAsync(DeckFile.Route("stream", [("gpt-5", _fake.ChatUrl)], ""));
     }
 
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
-
-    private Task<HttpResponseMessage> StreamAsync(string body) => _node.Http.SendAsync(
-        new HttpRequestMessage(HttpMethod.Post, _node.ProxyUrl + "/stream") { Content = new StringContent(body, Encoding.UTF8, "application/json") },
+    private Task<HttpResponseMessage> StreamAsync(string body) => Node.Http.SendAsync(
+        new HttpRequestMessage(HttpMethod.Post, Node.ProxyUrl + "/stream") { Content = new StringContent(body, Encoding.UTF8, "application/json") },
         HttpCompletionOption.ResponseHeadersRead);
 
     [Fact]
@@ -48,7 +44,7 @@ public sealed class StreamingTests(GatewayNodeFixture fixture) : IClassFixture<G
         JsonNode state = null!;
         for (var i = 0; i < 50; i++)
         {
-            state = JsonNode.Parse(await _node.Http.GetStringAsync(_node.AdminUrl + "/routes/stream/balancer"))!["targets"]![0]!;
+            state = (await BalancerAsync("stream"))["targets"]![0]!;
             if ((long)state["completion_tokens"]! > 0) break;
             await Task.Delay(100);
         }

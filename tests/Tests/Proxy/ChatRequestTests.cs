@@ -110,16 +110,4 @@ public class ChatRequestTests
 
         Assert.Equal("environment variable DECK_OTHER is not set on this gateway node", target.Problem);
     }
-
-    [Fact]
-    public void Usage_is_read_from_the_top_level_usage_object()
-    {
-        var json = """{"id":"x","choices":[{"message":{"usage":{"prompt_tokens":999}}}],"usage":{"prompt_tokens":14,"completion_tokens":385,"total_tokens":399,"completion_tokens_details":{"reasoning_tokens":320}}}""";
-
-        Assert.True(UsageReader.TryRead(Encoding.UTF8.GetBytes(json), out var prompt, out var completion));
-        Assert.Equal(14, prompt);
-        Assert.Equal(385, completion);
-        Assert.False(UsageReader.TryRead("not json"u8, out _, out _));
-        Assert.False(UsageReader.TryRead("""{"id":"x"}"""u8, out _, out _));
-    }
 }

@@ -9,7 +9,7 @@ public static class DeckFile
         {
             "_format_version: \"3.0\"",
             "services:",
-            "- name: svc",
+            $"- name: svc-{name}",
             "  routes:",
             $"  - name: {name}",
             $"    paths: [/{name}]",
@@ -29,4 +29,8 @@ public static class DeckFile
         }
         return string.Join("\n", lines) + "\n";
     }
+
+    /// <summary>Several <see cref="Route"/> documents as one (each route has its own service).</summary>
+    public static string Combine(params string[] documents) =>
+        documents[0] + string.Concat(documents.Skip(1).Select(d => d[(d.IndexOf("services:\n", StringComparison.Ordinal) + "services:\n".Length)..]));
 }

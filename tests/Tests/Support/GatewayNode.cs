@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Actors.Tests.Support;
 
@@ -56,6 +57,17 @@ public sealed class GatewayNode : IAsyncDisposable
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "client-token-never-forwarded");
         return Http.SendAsync(request);
+    }
+
+    /// <summary>The route grain's live state, <c>GET /routes/{route}/balancer</c> on the admin listener.</summary>
+    public async Task<JsonNode> BalancerAsync(string route) =>
+        JsonNode.Parse(await Http.GetStringAsync($"{AdminUrl}/routes/{route}/balancer"))!;
+
+    /// <summary>The resident set of the node's process now (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{Process.Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,7 @@
 using System.Text;
-using Actors.Api.Proxy;
+using Actors.Api.Forwarding;
 
-namespace Actors.Tests.Proxy;
+namespace Actors.Tests.Forwarding;
 
 public class SseUsageScannerTests
 {

@@ -1,9 +1,9 @@
-namespace Actors.Api.Proxy;
+namespace Actors.Api.Forwarding;
 
 /// <summary>
-/// Watches server-sent events as they pass through and keeps the token counts of the last event that carried a
-/// <c>usage</c> object (OpenAI sends it in the final chunk when <c>stream_options.include_usage</c> is set).
-/// It only reads; the bytes go to the client unchanged.
+/// Part of step 7 (Forward): watches server-sent events as they pass through and keeps the token counts of the last
+/// event that carried a <c>usage</c> object (OpenAI sends it in the final chunk when
+/// <c>stream_options.include_usage</c> is set). It only reads; the bytes go to the client unchanged.
 /// </summary>
 public sealed class SseUsageScanner
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace Actors.Api.Proxy;
+namespace Actors.Api.Forwarding;
 
 /// <summary>The rewritten request body, sent within the route's <c>write_timeout</c>.</summary>
 public sealed class RequestBodyContent : HttpContent

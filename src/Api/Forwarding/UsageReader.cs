@@ -1,8 +1,8 @@
 using System.Text.Json;
 
-namespace Actors.Api.Proxy;
+namespace Actors.Api.Forwarding;
 
-/// <summary>Step 4: reads token counts from a provider response's top-level <c>usage</c> object.</summary>
+/// <summary>Reads token counts from a provider response's top-level <c>usage</c> object (a whole body or one SSE event).</summary>
 public static class UsageReader
 {
     public static bool TryRead(ReadOnlySpan<byte> json, out long promptTokens, out long completionTokens)
@@ -25,6 +25,21 @@ public static class UsageReader
             // A body that is not JSON has no usage; the response is still returned unchanged.
         }
         return false;
+    }
+
+    /// <summary>Reads a <c>usage</c> object itself (<c>{"prompt_tokens":..,"completion_tokens":..}</c>).</summary>
+    public static bool TryReadObject(ReadOnlySpan<byte> usage, out long promptTokens, out long completionTokens)
+    {
+        promptTokens = completionTokens = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(usage, new JsonReaderOptions { MaxDepth = 64 });
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject && ReadUsage(ref reader, out promptTokens, out completionTokens);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static bool ReadUsage(ref Utf8JsonReader reader, out long prompt, out long completion)

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 
-namespace Actors.Api.Proxy;
+namespace Actors.Api.Forwarding;
 
 /// <summary>
 /// One pooled <see cref="HttpMessageInvoker"/> per upstream host (and connect timeout), so connections to a

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using Actors.Api.Providers;
+using Actors.Api.Routing;
+
+namespace Actors.Api.Forwarding;
+
+/// <summary>
+/// One attempt at one target: what is sent, to whom, and the attempt's timeouts. One cancellation source serves
+/// connect + write + read (capped by the request's deadline), then each read of the body (<c>read_timeout</c> of
+/// silence); it is linked to the client's abort, so a client that goes away cancels the provider call.
+/// </summary>
+public sealed class ForwardAttempt : IDisposable
+{
+    private readonly CancellationTokenSource _timeout;
+
+    /// <param name="number">0 for the first attempt of the request.</param>
+    /// <param name="deadline">When the request as a whole runs out of time for a response to start.</param>
+    public ForwardAttempt(HttpContext context, ResolvedRoute route, ResolvedTarget target, PreparedRequest request,
+        int number, DateTime deadline, string requestId)
+    {
+        (Context, Route, Target, Request, Number, Deadline, RequestId) = (context, route, target, request, number, deadline, requestId);
+        var balancer = route.Spec.Balancer;
+        ReadTimeout = TimeSpan.FromMilliseconds(balancer.ReadTimeoutMs);
+        WriteTimeout = TimeSpan.FromMilliseconds(balancer.WriteTimeoutMs);
+        _timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Connecting is bounded by the handler's connect_timeout and writing by write_timeout; the read timeout
+        // (time to the response headers) starts once the body is sent (BodySent).
+        _timeout.CancelAfter(Capped(TimeSpan.FromMilliseconds(balancer.ConnectTimeoutMs) + WriteTimeout + ReadTimeout));
+    }
+
+    public HttpContext Context { get; }
+    public ResolvedRoute Route { get; }
+    public ResolvedTarget Target { get; }
+    public PreparedRequest Request { get; }
+    public int Number { get; }
+    public DateTime Deadline { get; }
+    public string RequestId { get; }
+    public TimeSpan ReadTimeout { get; }
+    public TimeSpan WriteTimeout { get; }
+    public long Started { get; } = Stopwatch.GetTimestamp();
+
+    public IProviderDriver Driver => Target.Driver!;
+
+    /// <summary>Whether the driver translates bodies (false: OpenAI's format, copied byte for byte).</summary>
+    public bool Translates => Target.Driver is not IOpenAICompatibleDriver;
+
+    public CancellationToken Aborted => Context.RequestAborted;
+
+    /// <summary>Cancelled when the current phase's timeout passes or the client goes away.</summary>
+    public CancellationToken Timeout => _timeout.Token;
+
+    public string AttemptsHeader => (Number + 1).ToString(CultureInfo.InvariantCulture);
+
+    public double ElapsedMs => Stopwatch.GetElapsedTime(Started).TotalMilliseconds;
+
+    /// <summary>The body is on the wire: from now the provider has <c>read_timeout</c> to answer.</summary>
+    public void BodySent() => _timeout.CancelAfter(Capped(ReadTimeout));
+
+    /// <summary>Arms the idle timeout for one read of the response body and returns its token.</summary>
+    public CancellationToken NextRead()
+    {
+        _timeout.CancelAfter(ReadTimeout);
+        return _timeout.Token;
+    }
+
+    private TimeSpan Capped(TimeSpan t) => TimeSpan.FromTicks(Math.Max(0, Math.Min(t.Ticks, (Deadline - DateTime.UtcNow).Ticks)));
+
+    public void Dispose() => _timeout.Dispose();
+}

@@ -1,0 +1,10 @@
+using Actors.Api.Providers;
+
+namespace Actors.Api.Forwarding;
+
+/// <summary>
+/// The provider's request for one attempt, as step 6 (Prepare) built it: the body (owned by the caller), the
+/// endpoint, and what a translating driver adds. <see cref="Provider"/> is null for OpenAI-compatible drivers, whose
+/// credentials come from the target's <c>auth</c> as configured.
+/// </summary>
+public sealed record PreparedRequest(ReadOnlyMemory<byte> Body, Uri Url, bool Stream, bool IncludeUsage, ProviderRequest? Provider);

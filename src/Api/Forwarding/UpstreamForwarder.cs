@@ -1,0 +1,67 @@
+using CommunityToolkit.HighPerformance.Buffers;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Api.Forwarding;
+
+/// <summary>
+/// Step 7 (Forward) for one attempt: send the prepared request, then hand the response to the relay for its
+/// format (<see cref="PassThroughRelay"/> for OpenAI's, <see cref="TranslatingRelay"/> for a driver that translates),
+/// or, when it is a status the route fails over on, hold it back so another target can be tried.
+/// Nothing is held back once a byte has reached the client.
+/// </summary>
+public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<UpstreamForwarder> logger)
+{
+    /// <summary>Largest error body kept from a failed attempt (to return it if every attempt fails).</summary>
+    public const int MaxHeldBackBody = 64 * 1024;
+
+    public async Task<AttemptResult> ForwardAsync(ForwardAttempt attempt)
+    {
+        var content = new RequestBodyContent(attempt.Request.Body, attempt.WriteTimeout, attempt.BodySent);
+        using var request = new HttpRequestMessage(HttpMethod.Post, attempt.Request.Url) { Content = content };
+        HeaderTransformer.CopyRequestHeaders(attempt, request);
+        if (attempt.Request.Provider?.Sign is { } sign)
+            foreach (var (name, value) in sign(request, attempt.Request.Body)) HeaderTransformer.Set(request, name, value);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await upstreams.For(attempt.Request.Url, attempt.Route.Spec.Balancer.ConnectTimeoutMs).SendAsync(request, attempt.Timeout);
+        }
+        catch (Exception ex) when (!attempt.Aborted.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or TimeoutException)
+        {
+            var error = content.TimedOut || ex is OperationCanceledException or TimeoutException || ex.InnerException is TimeoutException
+                ? ForwarderError.RequestTimedOut : ForwarderError.Request;
+            logger.LogWarning("Route {Route} target {Target}: upstream {Failure} ({Error})", attempt.Route.Name, attempt.Target,
+                error == ForwarderError.RequestTimedOut ? "timed out" : "unreachable", ex.GetType().Name);
+            return AttemptResults.Failed(attempt, error);
+        }
+
+        using (response)
+        {
+            if (attempt.Route.FailsOverOn(FailoverCriterion.ForStatus((int)response.StatusCode)))
+                return await HoldBackAsync(attempt, response);
+            var result = attempt.Translates
+                ? await TranslatingRelay.RelayAsync(attempt, response)
+                : await PassThroughRelay.RelayAsync(attempt, response);
+            if (result.Error is { } failure && failure != ForwarderError.ResponseTooLarge && !attempt.Aborted.IsCancellationRequested)
+                logger.LogWarning("Route {Route} target {Target}: response {Failure}", attempt.Route.Name, attempt.Target, failure);
+            return result;
+        }
+    }
+
+    /// <summary>A failure status: keep its body (bounded; translated to OpenAI's shape when the driver translates).</summary>
+    private static async Task<AttemptResult> HoldBackAsync(ForwardAttempt attempt, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        using var body = new ArrayPoolBufferWriter<byte>(4096);
+        await using (var stream = await response.Content.ReadAsStreamAsync(attempt.Aborted))
+        {
+            // A cut or slow error body is still an error: what arrived is kept.
+            await ResponseBodyReader.ReadAsync(stream, attempt, body, MaxHeldBackBody);
+        }
+        var heldBack = attempt.Translates
+            ? TranslatingRelay.TranslateError(attempt, status, body.WrittenSpan)
+            : new HeldBackError(status, body.WrittenSpan.ToArray(), response.Content.Headers.ContentType?.ToString());
+        return AttemptResults.Failed(attempt, ForwarderError.FailoverStatus, status, heldBack);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Actors.Api.Forwarding;
+
+namespace Actors.Api.Proxy;
+
+/// <summary>
+/// Step 9 (Answer): the one place that turns an outcome into the client's status and OpenAI-shaped error.
+/// </summary>
+public static class ProxyOutcomes
+{
+    /// <summary>The answer when every attempt failed, from the last one.</summary>
+    public static ProxyAnswer ForAttempt(AttemptResult last, int target) => last.Error switch
+    {
+        ForwarderError.FailoverStatus => new ProxyAnswer(ProxyOutcome.ProviderError, HeldBack: last.HeldBack ?? new HeldBackError(last.Status, [], null)),
+        ForwarderError.RequestTimedOut or ForwarderError.ResponseBodyTimedOut => new ProxyAnswer(ProxyOutcome.ProviderTimedOut),
+        ForwarderError.ResponseTooLarge => new ProxyAnswer(ProxyOutcome.ResponseTooLarge, Target: target),
+        _ => new ProxyAnswer(ProxyOutcome.ProviderUnreachable),
+    };
+
+    /// <summary>Status, OpenAI error type and message of an outcome.</summary>
+    public static (int Status, string Type, string Message) Describe(ProxyAnswer answer, string? route) => answer.Outcome switch
+    {
+        ProxyOutcome.RouteNotFound => (404, OpenAIError.NotFound, "no Route matched with those values"),
+        ProxyOutcome.MethodNotAllowed => (405, OpenAIError.InvalidRequest, $"route '{route}' accepts only POST chat requests"),
+        ProxyOutcome.BodyTooLarge => (413, OpenAIError.InvalidRequest, $"the request body is larger than {answer.Detail} bytes"),
+        ProxyOutcome.BodyTimedOut => (408, OpenAIError.Timeout, $"the request body did not arrive within the gateway's request deadline ({answer.Detail})"),
+        ProxyOutcome.InvalidRequest => (400, OpenAIError.InvalidRequest, answer.Detail ?? "invalid chat request"),
+        ProxyOutcome.RouteBusy => (429, OpenAIError.RateLimit, $"route '{route}' has too many requests in flight on this node"),
+        ProxyOutcome.ClusterUnavailable => (503, OpenAIError.Unavailable, "the gateway cluster is unavailable; try again"),
+        ProxyOutcome.NoTargetAvailable => (503, OpenAIError.Unavailable, $"route '{route}' has no available target: every target's circuit is open"),
+        ProxyOutcome.NoOtherTarget => (503, OpenAIError.Unavailable, $"route '{route}' has no other available target"),
+        ProxyOutcome.RouteReconfiguring => (503, OpenAIError.Unavailable, $"route '{route}' is being reconfigured; try again"),
+        ProxyOutcome.TargetMisconfigured => (503, OpenAIError.Unavailable, $"target {answer.Target} of route '{route}' is misconfigured on this gateway node: {answer.Detail}"),
+        ProxyOutcome.ProviderError => (answer.HeldBack?.Status ?? 502, OpenAIError.Upstream, $"the provider answered HTTP {answer.HeldBack?.Status} on every attempt"),
+        ProxyOutcome.ProviderUnreachable => (502, OpenAIError.Upstream, $"the providers of route '{route}' could not be reached"),
+        ProxyOutcome.ProviderTimedOut => (504, OpenAIError.Timeout, $"the providers of route '{route}' did not answer within the timeout"),
+        ProxyOutcome.ResponseTooLarge => (502, OpenAIError.Upstream,
+            $"target {answer.Target} of route '{route}' answered more than {TranslatingRelay.MaxTranslatedBodyBytes} bytes, the most the gateway translates"),
+        _ => throw new ArgumentOutOfRangeException(nameof(answer), answer.Outcome, null),
+    };
+
+    public static async Task WriteAsync(HttpContext context, string? route, ProxyAnswer answer)
+    {
+        if (context.Response.HasStarted) return;
+        var headers = context.Response.Headers;
+        switch (answer.Outcome)
+        {
+            case ProxyOutcome.MethodNotAllowed: headers.Allow = "POST"; break;
+            case ProxyOutcome.RouteBusy: headers.RetryAfter = "1"; break;
+            case ProxyOutcome.ProviderError or ProxyOutcome.ProviderUnreachable or ProxyOutcome.ProviderTimedOut or ProxyOutcome.ResponseTooLarge:
+                headers["X-Actors-Route"] = route;
+                break;
+        }
+        // The provider's own error when it is in OpenAI's shape already: SDKs show its message.
+        if (answer.HeldBack is { } error && IsOpenAIError(error.Body))
+        {
+            context.Response.StatusCode = error.Status;
+            context.Response.ContentType = error.ContentType ?? "application/json";
+            context.Response.ContentLength = error.Body.Length;
+            await context.Response.Body.WriteAsync(error.Body, context.RequestAborted);
+            return;
+        }
+        var (status, type, message) = Describe(answer, route);
+        await OpenAIError.WriteAsync(context, status, message, type);
+    }
+
+    private static bool IsOpenAIError(byte[] body)
+    {
+        if (body.Length == 0) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

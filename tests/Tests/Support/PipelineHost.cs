@@ -1,0 +1,91 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Actors.Api.Configuration;
+using Actors.Api.Forwarding;
+using Actors.Api.Hosting;
+using Actors.Api.Picking;
+using Actors.Api.Providers;
+using Actors.Api.Proxy;
+using Actors.Api.Routing;
+using Actors.Api.Telemetry;
+using Actors.Grains.Interfaces.Consumers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Tests.Support;
+
+/// <summary>
+/// The proxy pipeline in the test process: the real <see cref="ProxyHandler"/>, forwarder and route table behind
+/// ASP.NET's in-memory <see cref="TestServer"/>, with a <see cref="ScriptedPicker"/> in place of the route grain.
+/// Upstreams are real HTTP servers on loopback. No cluster, no process start.
+/// </summary>
+public sealed class PipelineHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly UpstreamClients _upstreams;
+    private readonly GatewayMetrics _metrics;
+
+    private PipelineHost(WebApplication app, UpstreamClients upstreams, GatewayMetrics metrics, RouteTableHolder routes, ScriptedPicker picker, CountingRefresher refresher)
+    {
+        (_app, _upstreams, _metrics, Routes, Picker, Refresher) = (app, upstreams, metrics, routes, picker, refresher);
+        Client = app.GetTestClient();
+    }
+
+    public HttpClient Client { get; }
+    public RouteTableHolder Routes { get; }
+    public ScriptedPicker Picker { get; }
+    public CountingRefresher Refresher { get; }
+
+    /// <param name="deck">The decK document served.</param>
+    /// <param name="environment">Variables the document's placeholders name, besides <c>DECK_OPENAI_API_KEY</c>.</param>
+    /// <param name="unsetOnNode">Variables present when the config is checked but missing where the table is built.</param>
+    public static async Task<PipelineHost> StartAsync(string deck, GatewayOptions? gateway = null, ProviderRegistry? providers = null,
+        IReadOnlyDictionary<string, string>? environment = null, params string[] unsetOnNode)
+    {
+        providers ??= ProviderRegistry.Default;
+        var env = new Dictionary<string, string> { ["DECK_OPENAI_API_KEY"] = GatewayNode.ApiKey };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
+        var parsed = new DeckConfigParser(providers, name => env.GetValueOrDefault(name)).Parse(deck, json: false);
+        if (!parsed.IsValid) throw new InvalidOperationException(string.Join("\n", parsed.Problems));
+        var routes = new RouteTableHolder(providers);
+        routes.Install(parsed.Config! with { Version = 1 }, name => unsetOnNode.Contains(name) ? null : env.GetValueOrDefault(name));
+
+        var options = Options.Create(gateway ?? new GatewayOptions());
+        var upstreams = new UpstreamClients();
+        var picker = new ScriptedPicker();
+        var refresher = new CountingRefresher();
+        var metrics = new GatewayMetrics();
+        var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
+            new ClientAccess(new GrainReferences<IConsumerLimiterGrain>(null!), options, NullLogger<ClientAccess>.Instance),
+            metrics, options, NullLogger<ProxyHandler>.Instance);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.UseMiddleware<ErrorMiddleware>();
+        app.Run(handler.HandleAsync);
+        await app.StartAsync();
+        return new PipelineHost(app, upstreams, metrics, routes, picker, refresher);
+    }
+
+    public Task<HttpResponseMessage> ChatAsync(string path, string body = """{"messages":[{"role":"user","content":"hi"}]}""",
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "client-token-never-forwarded");
+        return Client.SendAsync(request, completion);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _upstreams.Dispose();
+        _metrics.Dispose();
+    }
+}
