@@ -7,7 +7,7 @@ using Actors.Api.Providers;
 namespace Actors.Tests.Forwarding;
 
 /// <summary>
-/// A translating driver for tests (provider <c>native</c>): its "native" format is OpenAI's wrapped in visible
+/// A translating driver for tests, registered under a Kong provider name (<c>cohere</c>) in place of the real one: its "native" format is OpenAI's wrapped in visible
 /// marks, so a test can tell that every step went through the driver. It talks to the fake OpenAI server.
 /// </summary>
 public sealed class NativeTestDriver : IProviderDriver
@@ -16,7 +16,7 @@ public sealed class NativeTestDriver : IProviderDriver
 
     public static ProviderRegistry Registry { get; } = new([new OpenAIDriver(), new NativeTestDriver()]);
 
-    public string Name => "native";
+    public string Name => "cohere";
 
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) =>
         configuredUrl is null ? null : new Uri(stream ? configuredUrl + "?" + StreamQuery : configuredUrl);

@@ -13,7 +13,7 @@ namespace Actors.Tests.Forwarding;
 public sealed class TranslatingDriverTests : TestWithUpstreams
 {
     private Task<PipelineHost> HostAsync(params (string Model, string Url)[] targets) =>
-        Own(PipelineHost.StartAsync(DeckFile.Route("native", targets).Replace("provider: openai", "provider: native"), providers: NativeTestDriver.Registry));
+        Own(PipelineHost.StartAsync(DeckFile.Route("native", targets).Replace("provider: openai", "provider: cohere"), providers: NativeTestDriver.Registry));
 
     [Fact]
     public async Task The_driver_writes_the_request_and_its_headers_and_translates_the_answer()
@@ -27,7 +27,7 @@ public sealed class TranslatingDriverTests : TestWithUpstreams
         var body = await Json(response);
         Assert.Equal("native", (string)body["translated_by"]!);
         Assert.Equal("native-model", (string)body["model"]!);
-        Assert.Equal("native/native-model", response.Headers.GetValues("X-Kong-LLM-Model").Single());
+        Assert.Equal("cohere/native-model", response.Headers.GetValues("X-Kong-LLM-Model").Single());
         var sent = Assert.Single(fake.Requests);
         var native = JsonNode.Parse(sent.Body)!;
         Assert.True((bool)native["native"]!);
