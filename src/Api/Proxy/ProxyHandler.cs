@@ -17,6 +17,7 @@ public sealed class ProxyHandler(
     RouteTableHolder routes,
     ConfigSync configSync,
     GrainReferences<IRouteGrain> grains,
+    TargetPicker picker,
     UpstreamForwarder forwarder,
     ClientAccess access,
     Telemetry.GatewayMetrics metrics,
@@ -108,7 +109,7 @@ public sealed class ProxyHandler(
             ChatRequestRewriter.Write(request.Span, target, rewritten);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await forwarder.ForwardAsync(context, route, target, rewritten.WrittenMemory, deadline, attempt, log.RequestId);
-            Report(route, target, started, result);
+            Report(route, target, started, result, picked.Local);
             (log.Target, log.Attempts, log.PromptTokens, log.CompletionTokens) =
                 (target.Spec.QualifiedModel, attempt + 1, result.PromptTokens, result.CompletionTokens);
 
@@ -184,33 +185,37 @@ public sealed class ProxyHandler(
         return body;
     }
 
-    /// <summary>A picked target, or the response to send when there is none.</summary>
-    private readonly record struct Picked(ResolvedRoute? Route, ResolvedTarget? Target, Func<HttpContext, Task>? Response);
+    /// <summary>A picked target (<paramref name="Local"/>: picked by this node), or the response to send when there is none.</summary>
+    private readonly record struct Picked(ResolvedRoute? Route, ResolvedTarget? Target, Func<HttpContext, Task>? Response, bool Local = false);
 
-    /// <summary>Step 3: one grain call. The grain's target list and this node's must agree (same revision).</summary>
+    /// <summary>
+    /// Step 3: one grain call, or a local pick while the grain cannot be reached (<see cref="TargetPicker"/>). The
+    /// grain's target list and this node's must agree (same revision).
+    /// </summary>
     private async Task<Picked> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
     {
-        var grain = grains.For(route.Name);
-        var deadline = options.Value.ClusterCallDeadline;
         var hashKey = route.Spec.Balancer.Algorithm == BalancerAlgorithms.ConsistentHashing
             && context.Request.Headers.TryGetValue(route.Spec.Balancer.HashOnHeader, out var header) && !string.IsNullOrEmpty(header)
             ? header.ToString()
             : null;
         for (var attempt = 0; ; attempt++)
         {
-            TargetPick pick;
+            RoutePick routePick;
             try
             {
-                pick = await ClusterCalls.WithRetryAsync(() => grain.Pick(excluded, hashKey), deadline, context.RequestAborted);
+                routePick = await picker.PickAsync(route, excluded, hashKey, context.RequestAborted);
             }
             catch (Exception ex) when (ClusterCalls.IsTransient(ex))
             {
-                logger.LogWarning("Route {Route}: the cluster did not answer within {Deadline}: {Error}", route.Name, deadline, ex.Message);
+                logger.LogWarning("Route {Route}: the cluster is unavailable: {Error}", route.Name, ex.Message);
                 return Fail(503, "the gateway cluster is unavailable; try again", OpenAIError.Unavailable);
             }
+            var pick = routePick.Pick;
+            if (routePick.Local) context.Response.Headers[TargetPicker.Header] = "local";
+            else context.Response.Headers.Remove(TargetPicker.Header);
 
             if (pick.Status == PickStatus.Picked && pick.Revision == route.Spec.Revision && pick.TargetIndex < route.Targets.Count)
-                return new Picked(route, route.Targets[pick.TargetIndex], null);
+                return new Picked(route, route.Targets[pick.TargetIndex], null, routePick.Local);
             if (pick.Status == PickStatus.NoTarget)
             {
                 var message = excluded == 0
@@ -231,13 +236,21 @@ public sealed class ProxyHandler(
             new(null, null, c => OpenAIError.WriteAsync(c, status, message, type));
     }
 
-    /// <summary>Step 6: tell the route grain how it went. One-way: the client never waits for bookkeeping.</summary>
-    private void Report(ResolvedRoute route, ResolvedTarget target, long started, AttemptResult result)
+    /// <summary>
+    /// Step 6: tell the route grain how it went (one-way: the client never waits for bookkeeping); the outcome of a
+    /// local pick teaches this node's local balancer instead.
+    /// </summary>
+    private void Report(ResolvedRoute route, ResolvedTarget target, long started, AttemptResult result, bool local)
     {
         var latencyMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         metrics.RecordAttempt(route, target, result, latencyMs);
         var outcome = new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy, result.Status,
             latencyMs, result.PromptTokens, result.CompletionTokens);
+        if (local)
+        {
+            picker.OnLocalOutcome(route, outcome);
+            return;
+        }
         try
         {
             _ = grains.For(route.Name).Report(outcome);
