@@ -207,7 +207,8 @@ public sealed class ProxyHandler(
             }
             catch (Exception ex) when (ClusterCalls.IsTransient(ex))
             {
-                logger.LogWarning("Route {Route}: the cluster is unavailable: {Error}", route.Name, ex.Message);
+                // A cluster known to be down was logged once when it went down, not once per refused request.
+                if (ex is not ClusterUnreachableException) logger.LogWarning("Route {Route}: the cluster is unavailable: {Error}", route.Name, ex.Message);
                 return Fail(503, "the gateway cluster is unavailable; try again", OpenAIError.Unavailable);
             }
             var pick = routePick.Pick;

@@ -52,7 +52,8 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
         var local = outcomes.Where(o => o.Local).ToArray();
         var firstLocal = local.Length == 0 ? double.NaN : local.Min(o => o.DoneMs) - killedAt;
         var duringOutage = outcomes.Where(o => o.SentMs > killedAt && o.SentMs < restartedAt).ToArray();
-        var backAfter = apis.Select(api => outcomes.Where(o => o.Node == api && !o.Local && o.SentMs > restartedAt).Min(o => o.DoneMs) - restartedAt).ToArray();
+        var backAfter = apis.Select(api => outcomes.Where(o => o.Node == api && !o.Local && o.SentMs > restartedAt)
+            .Select(o => o.DoneMs - restartedAt).DefaultIfEmpty(double.NaN).Min()).ToArray();
         output.WriteLine($"requests: {outcomes.Count}, failed: {outcomes.Count(o => o.Status != 200)}, local picks: {local.Length}");
         output.WriteLine($"first local pick answered {firstLocal:F0} ms after kill -9 of every silo; slowest request sent during the outage: {duringOutage.Max(o => o.LatencyMs):F0} ms");
         output.WriteLine($"grain picks again {string.Join(" and ", backAfter.Select(ms => $"{ms:F0} ms"))} after the silos were restarted (each node)");
