@@ -68,6 +68,3 @@ public sealed class TargetPicker(
         return new RoutePick(pick, Local: true);
     }
 }
-
-/// <summary>The cluster is known to be down and local picks are switched off: the request is refused at once.</summary>
-public sealed class ClusterUnreachableException() : TimeoutException("the cluster is unreachable");
