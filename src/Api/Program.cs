@@ -20,6 +20,7 @@ var listeners = Listeners.FromConfiguration(builder.Configuration, problems);
 var cluster = builder.Configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
 problems.AddRange(cluster.Validate());
 problems.AddRange((builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions()).Validate());
+problems.AddRange(LocalPickOptions.From(builder.Configuration).Validate());
 if (problems.Count > 0)
 {
     Console.Error.WriteLine("Cannot start: " + string.Join(Environment.NewLine + "  ", ["", .. problems]));
@@ -55,11 +56,11 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddSingleton<IConfigRefresher>(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddSingleton<UpstreamForwarder>();
-builder.Services.AddSingleton<ITargetPicker, ClusterTargetPicker>();
 builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddHostedService<CircuitStateGauge>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
+builder.Services.AddTargetPicking(builder.Configuration);
 builder.Services.AddSingleton<ProxyHandler>();
 
 var app = builder.Build();

@@ -9,7 +9,15 @@ namespace Actors.Api.Hosting;
 /// </summary>
 public static class ClusterCalls
 {
-    public static async Task<T> WithRetryAsync<T>(Func<Task<T>> call, TimeSpan deadline, CancellationToken cancellationToken)
+    public static Task<T> WithRetryAsync<T>(Func<Task<T>> call, TimeSpan deadline, CancellationToken cancellationToken) =>
+        WithRetryAsync(call, deadline, RetryPolicy.Default, cancellationToken);
+
+    /// <summary>
+    /// Retries <paramref name="call"/> on transient failures until <paramref name="deadline"/>. With
+    /// <see cref="RetryPolicy.BoundEachAttempt"/> an attempt that has not answered by the deadline is abandoned
+    /// (<see cref="TimeoutException"/>) instead of running to its own response timeout.
+    /// </summary>
+    public static async Task<T> WithRetryAsync<T>(Func<Task<T>> call, TimeSpan deadline, RetryPolicy policy, CancellationToken cancellationToken)
     {
         var giveUpAt = DateTime.UtcNow + deadline;
         var delay = TimeSpan.FromMilliseconds(20);
@@ -17,17 +25,54 @@ public static class ClusterCalls
         {
             try
             {
-                return await call();
+                var attempt = call();
+                return policy.BoundEachAttempt
+                    ? await attempt.WaitAsync(Remaining(giveUpAt), cancellationToken)
+                    : await attempt;
             }
-            catch (Exception ex) when (IsTransient(ex) && DateTime.UtcNow + delay < giveUpAt)
+            catch (Exception ex) when (IsTransient(ex))
             {
+                policy.OnAttemptFailed?.Invoke(ex);
+                if (DateTime.UtcNow + delay >= giveUpAt || policy.StopRetrying?.Invoke() == true) throw;
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
             }
         }
     }
 
+    private static TimeSpan Remaining(DateTime giveUpAt)
+    {
+        var left = giveUpAt - DateTime.UtcNow;
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
     public static bool IsTransient(Exception ex) => ex is OrleansMessageRejectionException or SiloUnavailableException
         or ConnectionFailedException or GatewayTooBusyException or OrleansException { InnerException: ConnectionFailedException }
         or TimeoutException;
+
+    /// <summary>
+    /// The call got no answer from any silo: it timed out, or no connection to a gateway could be made. A rejection
+    /// that a silo sent back (the grain's silo died and the grain is moving) is an answer: the cluster is there.
+    /// </summary>
+    public static bool IsNoAnswer(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is TimeoutException or ConnectionFailedException) return true;
+        return false;
+    }
+}
+
+/// <summary>How <see cref="ClusterCalls.WithRetryAsync{T}(Func{Task{T}}, TimeSpan, RetryPolicy, CancellationToken)"/> retries.</summary>
+public sealed record RetryPolicy
+{
+    public static readonly RetryPolicy Default = new();
+
+    /// <summary>Abandon an attempt still running at the deadline instead of waiting for its own timeout.</summary>
+    public bool BoundEachAttempt { get; init; }
+
+    /// <summary>Told about every failed attempt.</summary>
+    public Action<Exception>? OnAttemptFailed { get; init; }
+
+    /// <summary>Asked after each failed attempt; true ends the retries at once (e.g. the cluster is known down).</summary>
+    public Func<bool>? StopRetrying { get; init; }
 }

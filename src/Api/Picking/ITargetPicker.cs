@@ -19,7 +19,8 @@ public enum PickOutcome
 /// One pick: the outcome and, when <see cref="PickOutcome.Picked"/>, the index into the route's targets and whether
 /// this request probes the target's half-open circuit (its outcome should be reported at once).
 /// </summary>
-public readonly record struct PickResult(PickOutcome Outcome, int TargetIndex = -1, bool Probe = false);
+/// <param name="Local">This node picked on its own: the route grain could not be reached.</param>
+public readonly record struct PickResult(PickOutcome Outcome, int TargetIndex = -1, bool Probe = false, bool Local = false);
 
 /// <summary>
 /// Step 5 (Pick) and step 8 (Report) of the pipeline: where a request's target comes from and where its outcome
@@ -32,7 +33,6 @@ public interface ITargetPicker
     /// <param name="hashKey">The consistent-hashing key, when the route hashes and the client sent one.</param>
     Task<PickResult> PickAsync(ResolvedRoute route, ulong excluded, string? hashKey, CancellationToken cancellationToken);
 
-    /// <summary>One attempt's outcome. One-way: the client never waits for bookkeeping.</summary>
-    /// <param name="urgent">The outcome decides a circuit probe: send it now rather than with the next batch.</param>
-    void Report(ResolvedRoute route, TargetOutcome outcome, bool urgent);
+    /// <summary>One attempt's outcome, for the picker that made <paramref name="pick"/>. One-way: the client never waits for bookkeeping.</summary>
+    void Report(ResolvedRoute route, TargetOutcome outcome, PickResult pick);
 }

@@ -110,7 +110,7 @@ public sealed class ProxyHandler(
         for (var number = 0; number <= route.Spec.Balancer.Retries; number++)
         {
             // 5. Pick
-            var (picked, target, refusal, probe) = await PickAsync(context, route, excluded);
+            var (picked, target, refusal, pick) = await PickAsync(context, route, excluded);
             route = picked;
             if (target is null)
             {
@@ -124,7 +124,7 @@ public sealed class ProxyHandler(
                 return new ProxyAnswer(ProxyOutcome.TargetMisconfigured, target.Problem, Target: target.Index);
             }
 
-            var (result, prepareError) = await AttemptAsync(context, route, new Attempt(target, number, probe), request, log);
+            var (result, prepareError) = await AttemptAsync(context, route, new Attempt(target, number, pick), request, log);
             if (result is null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, prepareError);
             if (result.Delivered || context.RequestAborted.IsCancellationRequested) return null;
             last = (result, target.Index);
@@ -135,8 +135,8 @@ public sealed class ProxyHandler(
         return ProxyOutcomes.ForAttempt(last!.Value.Result, last.Value.Target);
     }
 
-    /// <summary>One try at one target: which, the how-manieth for this request, and whether it probes a half-open circuit.</summary>
-    private readonly record struct Attempt(ResolvedTarget Target, int Number, bool Probe);
+    /// <summary>One try at one target: which, the how-manieth for this request, and the pick that chose it.</summary>
+    private readonly record struct Attempt(ResolvedTarget Target, int Number, PickResult Pick);
 
     /// <summary>Steps 6–8 for one target.</summary>
     /// <returns>The attempt's result, or null and why when the target's driver cannot express the request.</returns>
@@ -156,7 +156,7 @@ public sealed class ProxyHandler(
         var latencyMs = attempt.ElapsedMs;
         metrics.RecordAttempt(route, target, result, latencyMs);
         picker.Report(route, new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy,
-            latencyMs, result.PromptTokens, result.CompletionTokens), urgent: next.Probe);
+            latencyMs, result.PromptTokens, result.CompletionTokens), next.Pick);
         (log.Target, log.Attempts, log.PromptTokens, log.CompletionTokens) =
             (target.Spec.QualifiedModel, number + 1, result.PromptTokens, result.CompletionTokens);
         return (result, null);
@@ -166,24 +166,29 @@ public sealed class ProxyHandler(
     /// Step 5: one pick. When the picker's target list and this node's disagree, this node catches up with the
     /// cluster's config and tries once more.
     /// </summary>
-    private async Task<(ResolvedRoute Route, ResolvedTarget? Target, ProxyAnswer? Refusal, bool Probe)> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
+    private async Task<(ResolvedRoute Route, ResolvedTarget? Target, ProxyAnswer? Refusal, PickResult Pick)> PickAsync(HttpContext context, ResolvedRoute route, ulong excluded)
     {
         var hashKey = HashKey(context, route);
         for (var tries = 0; ; tries++)
         {
             var pick = await picker.PickAsync(route, excluded, hashKey, context.RequestAborted);
+            // Marks a response whose target this node picked on its own, the cluster being unreachable.
+            if (pick.Local) context.Response.Headers[LocalPickHeader] = "local";
+            else context.Response.Headers.Remove(LocalPickHeader);
             switch (pick.Outcome)
             {
-                case PickOutcome.Picked: return (route, route.Targets[pick.TargetIndex], null, pick.Probe);
-                case PickOutcome.NoTarget: return (route, null, new ProxyAnswer(excluded == 0 ? ProxyOutcome.NoTargetAvailable : ProxyOutcome.NoOtherTarget), false);
-                case PickOutcome.ClusterUnavailable: return (route, null, new ProxyAnswer(ProxyOutcome.ClusterUnavailable), false);
+                case PickOutcome.Picked: return (route, route.Targets[pick.TargetIndex], null, pick);
+                case PickOutcome.NoTarget: return (route, null, new ProxyAnswer(excluded == 0 ? ProxyOutcome.NoTargetAvailable : ProxyOutcome.NoOtherTarget), pick);
+                case PickOutcome.ClusterUnavailable: return (route, null, new ProxyAnswer(ProxyOutcome.ClusterUnavailable), pick);
             }
-            if (tries > 0) return (route, null, new ProxyAnswer(ProxyOutcome.RouteReconfiguring), false);
+            if (tries > 0) return (route, null, new ProxyAnswer(ProxyOutcome.RouteReconfiguring), pick);
             await config.RefreshAsync(context.RequestAborted);
-            if (routes.Current.Find(route.Name) is not { } refreshed) return (route, null, new ProxyAnswer(ProxyOutcome.RouteNotFound), false);
+            if (routes.Current.Find(route.Name) is not { } refreshed) return (route, null, new ProxyAnswer(ProxyOutcome.RouteNotFound), pick);
             route = refreshed;
         }
     }
+
+    public const string LocalPickHeader = "X-Actors-Pick";
 
     private static string? HashKey(HttpContext context, ResolvedRoute route) =>
         route.Spec.Balancer.Algorithm == BalancerAlgorithms.ConsistentHashing

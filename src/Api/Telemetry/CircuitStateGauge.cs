@@ -41,8 +41,10 @@ public sealed class CircuitStateGauge : BackgroundService
             {
                 _states = await Task.WhenAll(_routes.Current.Routes.Select(r => _grains.For(r.Name).GetState()));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Orleans also throws OperationCanceledException ("message expired before placement") while a
+                // restarted cluster forms; letting it escape stopped the whole node.
                 _logger.LogDebug("Circuit states not refreshed: {Error}", ex.Message);
             }
         }

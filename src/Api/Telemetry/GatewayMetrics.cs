@@ -23,6 +23,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Histogram<double> _latency;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Counter<long> _failovers;
+    private readonly Counter<long> _localPicks;
 
     public GatewayMetrics()
     {
@@ -32,6 +33,7 @@ public sealed class GatewayMetrics : IDisposable
         _latency = _meter.CreateHistogram<double>("ai_llm_provider_latency_ms", description: "Provider latency per attempt, to the end of the response");
         _timeToFirstToken = _meter.CreateHistogram<double>("ai_llm_time_to_first_token_ms", description: "Time to the first streamed byte");
         _failovers = _meter.CreateCounter<long>("actors_failovers", description: "Attempts that failed and moved the request to another target");
+        _localPicks = _meter.CreateCounter<long>("actors_local_picks", description: "Targets this node picked itself because the route grain could not be reached");
     }
 
     public void RecordAttempt(ResolvedRoute route, ResolvedTarget target, AttemptResult result, double latencyMs)
@@ -57,6 +59,8 @@ public sealed class GatewayMetrics : IDisposable
         }
         if (!result.Delivered && result.Error is { } failure) _failovers.Add(1, Append(modelTags, "reason", failure.Reason()));
     }
+
+    public void RecordLocalPick(string route) => _localPicks.Add(1, new KeyValuePair<string, object?>("route", route));
 
     private static System.Diagnostics.TagList Append(System.Diagnostics.TagList tags, string key, object value)
     {

@@ -11,6 +11,7 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<(int SiloPort, int GatewayPort, int HttpPort)> _siloPorts = [];
     private readonly List<(int Proxy, int Admin)> _apiPorts = [];
+    private readonly List<ManagedProcess> _killed = []; // kept for their output
 
     private readonly string[] _extraArgs;
 
@@ -99,6 +100,28 @@ public sealed class LocalCluster : IAsyncDisposable
         for (var i = 0; i < Silos.Count; i++) Silos[i] = null;
     }
 
+    /// <summary>kill -9 of every silo at once; API nodes and Redis stay.</summary>
+    public void KillAllSilos()
+    {
+        var running = Silos.Where(s => s is not null).Select(s => s!).ToArray();
+        Parallel.ForEach(running, silo => silo.Kill());
+        for (var i = 0; i < Silos.Count; i++) Retire(i);
+    }
+
+    /// <summary>Kills the silo if it still runs and starts it again on the same ports, as a supervisor would.</summary>
+    public Task RestartSiloAsync(int index)
+    {
+        Silos[index]?.Kill();
+        Retire(index);
+        return StartSiloAsync(index);
+    }
+
+    private void Retire(int index)
+    {
+        if (Silos[index] is { } dead) lock (_killed) _killed.Add(dead);
+        Silos[index] = null;
+    }
+
     /// <summary>Graceful stop of every node (Redis stays): API nodes first, then silos.</summary>
     public async Task StopAllAsync()
     {
@@ -110,7 +133,7 @@ public sealed class LocalCluster : IAsyncDisposable
         for (var i = 0; i < Silos.Count; i++) Silos[i] = null;
     }
 
-    public string Logs() => string.Join("\n", Silos.Concat<object?>(Apis).Where(n => n is not null)
+    public string Logs() => string.Join("\n", _killed.Concat(Silos).Concat<object?>(Apis).Where(n => n is not null)
         .Select(n => n switch
         {
             ManagedProcess p => $"===== {p.Name} =====\n{p.Output}",
@@ -122,6 +145,7 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         foreach (var api in Apis) if (api is not null) await api.DisposeAsync();
         foreach (var silo in Silos) if (silo is not null) await silo.DisposeAsync();
+        foreach (var silo in _killed) await silo.DisposeAsync();
         if (Gpt41 is not null) await Gpt41.DisposeAsync();
         if (Gpt5 is not null) await Gpt5.DisposeAsync();
         await Redis.DisposeAsync();

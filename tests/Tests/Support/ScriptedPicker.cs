@@ -31,7 +31,7 @@ public sealed class ScriptedPicker : ITargetPicker
         return Task.FromResult(new PickResult(PickOutcome.NoTarget));
     }
 
-    public void Report(ResolvedRoute route, TargetOutcome outcome, bool urgent) => Reports.Enqueue(outcome);
+    public void Report(ResolvedRoute route, TargetOutcome outcome, PickResult pick) => Reports.Enqueue(outcome);
 
     /// <summary>A cut response reaches the client before the handler reports it: wait for the reports.</summary>
     public async Task<TargetOutcome[]> WaitForReportsAsync(int count)
