@@ -38,6 +38,7 @@ cold_secs=${COLD_SECS:-10}
 stream_count=${STREAMS:-2000}
 overload_factor=${OVERLOAD_FACTOR:-3}
 overload_cap=${OVERLOAD_CAP:-128}
+overload_connections=${OVERLOAD_CONNECTIONS:-512}
 work="$root/bench/.work"
 publish="$work/publish"   # kept between runs so that an unchanged build publishes quickly
 mkdir -p "$work"; find "$work" -mindepth 1 -maxdepth 1 ! -name publish -exec rm -rf {} +
@@ -45,7 +46,7 @@ if [ -n "$only" ]; then out=${OUT:-$work/report.md}; else out=${OUT:-$root/bench
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-ulimit -n 65536 2>/dev/null || true   # 2,000 streams hold 4,000 sockets in the gateway
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 2,000 streams hold 4,000 sockets in the gateway
 
 need() { command -v "$1" >/dev/null || { echo "missing $1 (apt-get install -y $2)"; exit 1; }; }
 need nginx nginx-light; need haproxy haproxy; need wrk wrk; need redis-server redis-server; need npm nodejs
@@ -165,7 +166,7 @@ if want peers; then
   hp=$(port)
   cat >"$work/haproxy.cfg" <<CONF
 global
-  maxconn 20000
+  maxconn 8000
   pidfile $work/haproxy.pid
 defaults
   mode http
@@ -265,12 +266,12 @@ if want cold; then
   for _ in $(seq 1 3000); do curl -fs -o /dev/null "http://127.0.0.1:$ga/healthz" && break; sleep 0.02; done
   t_health=$(now)
   healthz_after=$(awk -v a="$t0" -v b="$t_health" 'BEGIN { printf "%.2f", b - a }')
-  secs_row="| second after /healthz |"; rps_row="| 2xx req/s |"; ratio_row="| × nginx-rr |"; p99_row="| p99 |"; sep="|---|"
+  secs_row="| 1 s bucket starting at (s after /healthz) |"; rps_row="| 2xx req/s |"; ratio_row="| × nginx-rr |"; p99_row="| p99 |"; sep="|---|"
   first5=0
   for i in $(seq 1 "$cold_secs"); do
+    at=$(awk -v a="$t_health" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
     read -r r p <<<"$(bucket "http://127.0.0.1:$gp/r0")"
     [ "$i" -le 5 ] && first5=$((first5 + r))
-    at=$(awk -v a="$t_health" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
     secs_row+=" $at |"; rps_row+=" $r |"; p99_row+=" $p |"; sep+="---:|"
     ratio_row+=" $(awk -v a="$r" -v b="$nginx_bucket" 'BEGIN { printf "%.2f", a / b }') |"
   done
@@ -368,7 +369,7 @@ fi
 # ---- overload: open-loop load at 3× the gateway's sustainable rate ----------------------------------------------
 overload_rows=(); overload_notes=()
 overload_run() { # label url rate
-  local txt; txt=$("${benchmarks[@]}" overload --url "$2" --rate "$3" --seconds "$secs" --label "$1" 2>&1 || true)
+  local txt; txt=$("${benchmarks[@]}" overload --url "$2" --rate "$3" --seconds "$secs" --connections "$overload_connections" --label "$1" 2>&1 || true)
   echo "$txt" | sed 's/^/  /'
   overload_rows+=("$(grep '^|' <<<"$txt")"); overload_notes+=("$1: $(grep 'other statuses' <<<"$txt" | sed 's/^ *//')")
 }
@@ -446,10 +447,11 @@ dotnet_runtime=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2}
   fi
   if [ ${#overload_rows[@]} -gt 0 ]; then
     echo; echo "Overload (\`bench/Actors.Benchmarks overload\`): open-loop load at $rate req/s = ${overload_factor}× the gateway's sustainable $sustainable req/s, for $secs s;"
-    echo "latency counted from each request's scheduled send time. \"not sent\": the load program itself at its 8,000 in-flight cap."
-    echo "Upstream always answers 200, so every 5xx comes from the gateway. \"reached/s\": requests the load program managed to send (it shares the cores)."
-    echo; echo "| path | offered/s | reached/s | 2xx | 429 | 503 | other 5xx | no answer | not sent | p50 | p99 | max |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "over $overload_connections keep-alive connections (a request due while all are busy waits in the client, as with wrk2); latency counted from"
+    echo "each request's scheduled time (wrk2's correction for coordinated omission); \"no answer\": connection error or no response within 30 s."
+    echo "The upstream always answers 200, so every 5xx comes from the proxy itself. nginx-rr is driven at the same rate as a check of the load program."
+    echo; echo "| path | offered/s | answered/s | 2xx | 429 | 503 | other 5xx | no answer | p50 | p99 | max |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${overload_rows[@]}"; echo; printf -- '- %s\n' "${overload_notes[@]}"
   fi
 } >"$out"

@@ -1,97 +1,100 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Threading.Channels;
 using Actors.Benchmarks.Support;
 
 namespace Actors.Benchmarks.Overload;
 
 /// <summary>
-/// Open-loop load (what wrk2 does): requests are sent on a fixed schedule of <c>--rate</c> per second whether or
-/// not earlier ones were answered, so a server that falls behind builds a queue instead of slowing the client down.
-/// Latency is counted from each request's scheduled send time, which keeps a stalled server from hiding its queue.
-/// Prints one table row: the rate offered and reached, how many answers had which status, latency percentiles.
+/// Open-loop load (what wrk2 does): requests fall due on a fixed schedule of <c>--rate</c> per second whether or
+/// not earlier ones were answered, and <c>--connections</c> keep-alive connections take them in turn (a request due
+/// while every connection is busy waits for one). Latency is counted from each request's scheduled time, so a server
+/// that falls behind shows its queue instead of slowing the client down. Prints one table row: the rate offered and
+/// answered, how many answers had which status, latency percentiles.
 /// </summary>
 public static class OpenLoopLoad
 {
-    private const int NoAnswer = 0;
-    private const int NotSent = -1;
-
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new Options(args);
-        var url = options.Text("url");
+        var url = new Uri(options.Text("url"));
         var rate = options.Double("rate", 1000);
         var seconds = options.Int("seconds", 10);
-        var cap = options.Int("max-inflight", 8000);
-        using var client = LoadClient.Create(TimeSpan.FromSeconds(options.Int("timeout-s", 10)));
+        var timeout = TimeSpan.FromSeconds(options.Int("timeout-s", 30));
+        var request = RequestBytes(url, LoadClient.ChatBody);
+        var server = new IPEndPoint(IPAddress.Parse(url.Host), url.Port);
 
-        var run = new Run((int)(rate * seconds));
-        var started = Stopwatch.GetTimestamp();
-        var inFlight = new List<Task>(run.Count);
-        for (var next = 0; next < run.Count;)
+        var connections = new RawHttpConnection[options.Int("connections", 512)];
+        for (var i = 0; i < connections.Length; i++)
         {
-            var due = Math.Min(run.Count, (int)(Stopwatch.GetElapsedTime(started).TotalSeconds * rate) + 1);
-            for (; next < due; next++)
-            {
-                var scheduled = started + (long)(next * Stopwatch.Frequency / rate);
-                if (run.InFlight >= cap) run.Record(next, NotSent, scheduled, retryAfter: false);
-                else inFlight.Add(run.SendAsync(client, url, next, scheduled));
-            }
-            await Task.Delay(1);
+            connections[i] = new RawHttpConnection(server);
+            await connections[i].OpenAsync(CancellationToken.None);
         }
-        var sending = Stopwatch.GetElapsedTime(started);
-        await Task.WhenAll(inFlight);
-        run.Print(options.Text("label", url), rate, sending, inFlight.Count);
+        // one second at a third of the rate first, so that the load program's own JIT is not in the figures
+        await RunScheduleAsync(connections, request, rate / 3, 1, timeout);
+        var (run, took) = await RunScheduleAsync(connections, request, rate, seconds, timeout);
+        run.Print(options.Text("label", url.ToString()), rate, took);
+        foreach (var connection in connections) connection.Dispose();
         return 0;
     }
 
-    private sealed class Run(int count)
+    private static async Task<(LoadRun Run, TimeSpan Took)> RunScheduleAsync(RawHttpConnection[] connections, byte[] request,
+        double rate, int seconds, TimeSpan timeout)
     {
-        private readonly int[] _status = new int[count];
-        private readonly double[] _latencyMs = new double[count];
-        private readonly bool[] _retryAfter = new bool[count];
-        private int _inFlight;
+        var run = new LoadRun((int)(rate * seconds));
+        var due = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleWriter = true });
+        var started = Stopwatch.GetTimestamp();
+        long Scheduled(int index) => started + (long)(index * Stopwatch.Frequency / rate);
+        var workers = connections.Select(c => WorkAsync(c, due.Reader, request, run, Scheduled, timeout)).ToArray();
+        await PaceAsync(due.Writer, run.Count, rate, started);
+        await Task.WhenAll(workers);
+        return (run, Stopwatch.GetElapsedTime(started));
+    }
 
-        public int Count => count;
-        public int InFlight => Volatile.Read(ref _inFlight);
-
-        public async Task SendAsync(HttpClient client, string url, int index, long scheduled)
+    /// <summary>Releases each request index when its time comes (checked every millisecond).</summary>
+    private static async Task PaceAsync(ChannelWriter<int> due, int count, double rate, long started)
+    {
+        for (var next = 0; next < count;)
         {
-            Interlocked.Increment(ref _inFlight);
+            var now = Math.Min(count, (int)(Stopwatch.GetElapsedTime(started).TotalSeconds * rate) + 1);
+            for (; next < now; next++) due.TryWrite(next);
+            await Task.Delay(1);
+        }
+        due.Complete();
+    }
+
+    private static async Task WorkAsync(RawHttpConnection connection, ChannelReader<int> due, byte[] request, LoadRun run,
+        Func<int, long> scheduled, TimeSpan timeout)
+    {
+        var deadline = new CancellationTokenSource();
+        await foreach (var index in due.ReadAllAsync())
+        {
+            if (!deadline.TryReset())
+            {
+                deadline.Dispose();
+                deadline = new CancellationTokenSource();
+            }
+            deadline.CancelAfter(timeout);
             try
             {
-                using var request = LoadClient.Post(url, LoadClient.ChatBody);
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-                Record(index, (int)response.StatusCode, scheduled, response.Headers.RetryAfter is not null);
+                var (status, retryAfter) = await connection.ExchangeAsync(request, deadline.Token);
+                run.Record(index, status, scheduled(index), retryAfter);
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException or FormatException)
             {
-                Record(index, NoAnswer, scheduled, retryAfter: false);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
+                run.Record(index, LoadRun.NoAnswer, scheduled(index), retryAfter: false);
+                connection.Dispose(); // the next request reconnects
             }
         }
+        deadline.Dispose();
+    }
 
-        public void Record(int index, int status, long scheduled, bool retryAfter)
-        {
-            _status[index] = status;
-            _latencyMs[index] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-            _retryAfter[index] = retryAfter;
-        }
-
-        public void Print(string label, double rate, TimeSpan sending, int sent)
-        {
-            int Where(Func<int, bool> test) => _status.Count(test);
-            var answered = new Percentiles(Enumerable.Range(0, count).Where(i => _status[i] > 0).Select(i => _latencyMs[i]));
-            var otherStatus = _status.Where(s => s is >= 300 and not 429 and not 503).GroupBy(s => s).OrderBy(g => g.Key)
-                .Select(g => $"{g.Key}×{g.Count()}");
-            var withRetryAfter = Enumerable.Range(0, count).Count(i => _status[i] is 429 or 503 && _retryAfter[i]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {rate:F0} | {sent / sending.TotalSeconds:F0} | {Where(s => s is >= 200 and < 300)} | {Where(s => s == 429)} | {Where(s => s == 503)} "
-                + $"| {Where(s => s >= 500 && s != 503)} | {Where(s => s == NoAnswer)} | {Where(s => s == NotSent)} "
-                + $"| {answered.At(0.5):F1} ms | {answered.At(0.99):F1} ms | {answered.Max:F0} ms |"));
-            Console.WriteLine($"  other statuses: {string.Join(", ", otherStatus.DefaultIfEmpty("none"))}; 429/503 with Retry-After: {withRetryAfter}");
-        }
+    private static byte[] RequestBytes(Uri url, string body)
+    {
+        var content = Encoding.UTF8.GetBytes(body);
+        var head = $"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: application/json\r\nContent-Length: {content.Length}\r\n\r\n";
+        return [.. Encoding.ASCII.GetBytes(head), .. content];
     }
 }

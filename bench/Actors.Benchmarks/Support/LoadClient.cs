@@ -9,13 +9,14 @@ public static class LoadClient
     public const string ChatBody = """{"messages":[{"role":"user","content":"Who is considered the greatest Polish writer?"}]}""";
     public const string StreamingChatBody = """{"messages":[{"role":"user","content":"Who is considered the greatest Polish writer?"}],"stream":true}""";
 
-    public static HttpClient Create(TimeSpan timeout) => new(new SocketsHttpHandler
+    /// <param name="connections">Most connections open at once; requests beyond them wait in the client for one.</param>
+    public static HttpClient Create(TimeSpan timeout, int connections = int.MaxValue) => new(new SocketsHttpHandler
     {
         UseProxy = false,
         UseCookies = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
-        MaxConnectionsPerServer = int.MaxValue,
+        MaxConnectionsPerServer = connections,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         ConnectTimeout = TimeSpan.FromSeconds(10),
     })
