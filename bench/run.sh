@@ -284,7 +284,6 @@ if want cold; then
 fi
 
 # ---- cluster mode: Redis, one silo, then one and two API nodes ------------------------------------------------
-two=""
 if want cluster; then
   rp=$(port)
   redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" 2>&1 & pids+=($!)
@@ -305,6 +304,7 @@ if want cluster; then
   ROUTES=0 wrk -t$ht -c$half -d"${secs}s" -s bench/wrk-post.lua "http://127.0.0.1:$c2p/r0" >"$work/two-b.txt" 2>&1 & wb=$!
   wait "$wa" "$wb"
   two=$(awk '/Requests\/sec/ {s+=$2} END {printf "%.2f", s}' "$work/two-a.txt" "$work/two-b.txt")
+  results+=("actors cluster mode, 2 API nodes (sum of two wrk)|$two|||")
   printf '  %-52s %10s req/s\n' "actors cluster mode, 2 API nodes (sum)" "$two"
   stop cluster1; stop cluster2; trim_logs
 fi
@@ -422,11 +422,10 @@ dotnet_runtime=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2}
     yr="" ; dp=""
     if [[ $label == actors* ]]; then
       yr=$(ratio "$rps" "$yarp_rps")
-      [ -n "$nginx_p99" ] && dp="$(awk -v a="$(to_ms "$p99")" -v b="$(to_ms "$nginx_p99")" 'BEGIN { printf "%+.2f ms", a - b }')"
+      [ -n "$nginx_p99" ] && [ -n "$p99" ] && dp="$(awk -v a="$(to_ms "$p99")" -v b="$(to_ms "$nginx_p99")" 'BEGIN { printf "%+.2f ms", a - b }')"
     fi
     echo "| $label | $rps | $(ratio "$rps" "$nginx_rps") | $yr | $p50 | $p99 | $dp | $errs |"
   done
-  [ -n "$two" ] && echo "| actors cluster mode, 2 API nodes (sum of two wrk) | $two | $(ratio "$two" "$nginx_rps") | $(ratio "$two" "$yarp_rps") | | | | |"
   if [ ${#cold_lines[@]} -gt 0 ]; then
     echo; echo "Cold start (embedded, defaults): requests answered 2xx per second, from the moment \`/healthz\` answered."; echo
     printf '%s\n' "${cold_lines[@]}"
