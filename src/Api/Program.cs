@@ -1,3 +1,4 @@
+using Actors.Api.Errors;
 using Actors.Api.Admin;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
@@ -19,7 +20,7 @@ var problems = new List<string>();
 var listeners = Listeners.FromConfiguration(builder.Configuration, problems);
 var cluster = builder.Configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
 problems.AddRange(cluster.Validate());
-problems.AddRange((builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions()).Validate());
+problems.AddRange((builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>() ?? new GatewaySettings()).Validate());
 problems.AddRange(LocalPickOptions.From(builder.Configuration).Validate());
 if (problems.Count > 0)
 {
@@ -42,7 +43,7 @@ if (cluster.UsesRedis) builder.UseOrleansClient(client => { client.UseActorsClie
 else builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
 if (tracing is not null) builder.Services.AddGatewayTracing(tracing);
 
-builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName));
+builder.Services.AddOptions<GatewaySettings>().Bind(builder.Configuration.GetSection(GatewaySettings.SectionName));
 builder.Services.AddSingleton(listeners);
 builder.Services.AddSingleton(ProviderRegistry.Default);
 builder.Services.AddSingleton<RouteTableHolder>();

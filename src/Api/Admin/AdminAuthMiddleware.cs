@@ -1,3 +1,4 @@
+using Actors.Api.Errors;
 using System.Security.Cryptography;
 using System.Text;
 using Actors.Api.Proxy;

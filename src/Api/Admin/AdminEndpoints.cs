@@ -1,3 +1,4 @@
+using Actors.Api.Errors;
 using System.Text;
 using System.Text.Json;
 using Actors.Api.Configuration;
@@ -43,7 +44,7 @@ public static class AdminEndpoints
         endpoints.MapGet("/dashboard/routes", () => Results.Content(RoutesPage.Html, "text/html; charset=utf-8"));
     }
 
-    private static async Task PostConfigAsync(HttpContext context, ConfigApplier applier, IOptions<GatewayOptions> options)
+    private static async Task PostConfigAsync(HttpContext context, ConfigApplier applier, IOptions<GatewaySettings> options)
     {
         var limit = options.Value.MaxConfigBytes;
         using var body = await RequestBodies.ReadAsync(context.Request, limit);

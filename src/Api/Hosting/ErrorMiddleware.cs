@@ -1,3 +1,4 @@
+using Actors.Api.Errors;
 using Actors.Api.Proxy;
 
 namespace Actors.Api.Hosting;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Actors.Api.Hosting;
 
 /// <summary>Applies <c>--Gateway:Config file</c> once the cluster is reachable; an invalid file stops the node.</summary>
-public sealed class StartupConfigLoader(ConfigApplier applier, IOptions<GatewayOptions> options, ILogger<StartupConfigLoader> logger) : IHostedService
+public sealed class StartupConfigLoader(ConfigApplier applier, IOptions<GatewaySettings> options, ILogger<StartupConfigLoader> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ public sealed class ClusterTargetPicker(
     LocalBalancers local,
     ClusterReachability cluster,
     GatewayMetrics metrics,
-    IOptions<GatewayOptions> gateway,
+    IOptions<GatewaySettings> gateway,
     IOptions<LocalPickOptions> options,
     ILogger<ClusterTargetPicker> logger) : ITargetPicker
 {

@@ -1,3 +1,4 @@
+using Actors.Api.Errors;
 using System.Collections.Concurrent;
 using Actors.Api.Hosting;
 using Actors.Api.Routing;
@@ -12,7 +13,7 @@ namespace Actors.Api.Proxy;
 /// <c>key-auth</c> (401 without a valid key), the consumer's <c>rate-limiting</c> bucket enforced cluster-wide by its
 /// grain, and this node's cap on concurrent requests per route (both 429 with <c>Retry-After</c>).
 /// </summary>
-public sealed class ClientAccess(GrainReferences<IConsumerLimiterGrain> limiters, IOptions<GatewayOptions> options, ILogger<ClientAccess> logger)
+public sealed class ClientAccess(GrainReferences<IConsumerLimiterGrain> limiters, IOptions<GatewaySettings> options, ILogger<ClientAccess> logger)
 {
     private readonly ConcurrentDictionary<string, int[]> _inFlight = new(StringComparer.Ordinal);
 

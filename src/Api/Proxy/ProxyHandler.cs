@@ -34,7 +34,7 @@ public sealed class ProxyHandler(
     UpstreamForwarder forwarder,
     ClientAccess access,
     Telemetry.GatewayMetrics metrics,
-    IOptions<GatewayOptions> options,
+    IOptions<GatewaySettings> options,
     ILogger<ProxyHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)

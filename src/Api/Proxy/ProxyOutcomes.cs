@@ -1,3 +1,4 @@
+using Actors.Api.Errors;
 using System.Text.Json;
 using Actors.Api.Forwarding;
 

@@ -11,7 +11,7 @@ namespace Actors.Api.Routing;
 public sealed class ConfigSync(
     IClusterClient cluster,
     RouteTableHolder table,
-    IOptions<GatewayOptions> options,
+    IOptions<GatewaySettings> options,
     ILogger<ConfigSync> logger) : BackgroundService, IConfigRefresher
 {
     private readonly SemaphoreSlim _refreshing = new(1, 1);

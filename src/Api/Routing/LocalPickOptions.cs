@@ -20,7 +20,7 @@ public sealed class LocalPickOptions
     public TimeSpan LocalPickAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     public static LocalPickOptions From(IConfiguration configuration) =>
-        configuration.GetSection(Hosting.GatewayOptions.SectionName).Get<LocalPickOptions>() ?? new LocalPickOptions();
+        configuration.GetSection(Hosting.GatewaySettings.SectionName).Get<LocalPickOptions>() ?? new LocalPickOptions();
 
     public IEnumerable<string> Validate()
     {

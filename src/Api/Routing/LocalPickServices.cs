@@ -8,7 +8,7 @@ public static class LocalPickServices
     /// <summary>Target picking: the route grain, and this node's local balancers for when the grain cannot be reached.</summary>
     public static IServiceCollection AddTargetPicking(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LocalPickOptions>().Bind(configuration.GetSection(Hosting.GatewayOptions.SectionName));
+        services.AddOptions<LocalPickOptions>().Bind(configuration.GetSection(Hosting.GatewaySettings.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayConnections>();
         services.AddSingleton<LocalBalancers>();

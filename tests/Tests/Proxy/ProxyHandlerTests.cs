@@ -12,7 +12,7 @@ namespace Actors.Tests.Proxy;
 /// <summary>The request pipeline in process: the real handler and forwarder, fake providers on loopback, a scripted picker.</summary>
 public sealed class ProxyHandlerTests : TestWithUpstreams
 {
-    private Task<PipelineHost> HostAsync(string deck, GatewayOptions? gateway = null, params string[] unsetOnNode) =>
+    private Task<PipelineHost> HostAsync(string deck, GatewaySettings? gateway = null, params string[] unsetOnNode) =>
         Own(PipelineHost.StartAsync(deck, gateway, environment: new Dictionary<string, string> { ["DECK_OTHER_KEY"] = "k" }, unsetOnNode: unsetOnNode));
 
     private static async Task AssertError(HttpResponseMessage response, int status, string message, string type)
@@ -171,7 +171,7 @@ public sealed class ProxyHandlerTests : TestWithUpstreams
     public async Task Refusals_before_any_pick_use_the_outcome_statuses()
     {
         var fake = await FakeAsync();
-        var host = await HostAsync(DeckFile.Route("r", [("m", fake.ChatUrl)]), new GatewayOptions { MaxRequestBodyBytes = 1024 });
+        var host = await HostAsync(DeckFile.Route("r", [("m", fake.ChatUrl)]), new GatewaySettings { MaxRequestBodyBytes = 1024 });
 
         await AssertError(await host.ChatAsync("/nowhere"), 404, "no Route matched with those values", "not_found_error");
         using var get = await host.Client.GetAsync("/r");
@@ -186,7 +186,7 @@ public sealed class ProxyHandlerTests : TestWithUpstreams
     public async Task A_body_dripped_past_the_request_deadline_gets_408_in_openais_shape()
     {
         var fake = await FakeAsync();
-        var host = await HostAsync(DeckFile.Route("r", [("m", fake.ChatUrl)]), new GatewayOptions { RequestDeadline = TimeSpan.FromMilliseconds(500) });
+        var host = await HostAsync(DeckFile.Route("r", [("m", fake.ChatUrl)]), new GatewaySettings { RequestDeadline = TimeSpan.FromMilliseconds(500) });
         var watch = Stopwatch.StartNew();
 
         using var response = await host.Client.PostAsync("/r", new DrippingContent("""{"messages":[{"role":"user","content":"slow"}]}""", TimeSpan.FromMilliseconds(100)));

@@ -42,7 +42,7 @@ public sealed class PipelineHost : IAsyncDisposable
     /// <param name="deck">The decK document served.</param>
     /// <param name="environment">Variables the document's placeholders name, besides <c>DECK_OPENAI_API_KEY</c>.</param>
     /// <param name="unsetOnNode">Variables present when the config is checked but missing where the table is built.</param>
-    public static async Task<PipelineHost> StartAsync(string deck, GatewayOptions? gateway = null, ProviderRegistry? providers = null,
+    public static async Task<PipelineHost> StartAsync(string deck, GatewaySettings? gateway = null, ProviderRegistry? providers = null,
         IReadOnlyDictionary<string, string>? environment = null, params string[] unsetOnNode)
     {
         providers ??= ProviderRegistry.Default;
@@ -53,7 +53,7 @@ public sealed class PipelineHost : IAsyncDisposable
         var routes = new RouteTableHolder(providers);
         routes.Install(parsed.Config! with { Version = 1 }, name => unsetOnNode.Contains(name) ? null : env.GetValueOrDefault(name));
 
-        var options = Options.Create(gateway ?? new GatewayOptions());
+        var options = Options.Create(gateway ?? new GatewaySettings());
         var upstreams = new UpstreamClients();
         var picker = new ScriptedPicker();
         var refresher = new CountingRefresher();

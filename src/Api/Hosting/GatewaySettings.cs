@@ -1,7 +1,7 @@
 namespace Actors.Api.Hosting;
 
 /// <summary>The <c>Gateway</c> configuration section.</summary>
-public sealed class GatewayOptions
+public sealed class GatewaySettings
 {
     public const string SectionName = "Gateway";
 

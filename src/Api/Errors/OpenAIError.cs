@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Actors.Api.Proxy;
+namespace Actors.Api.Errors;
 
 /// <summary>Errors in OpenAI's shape, <c>{"error":{"message":...,"type":...}}</c>, so SDKs show them to the user.</summary>
 public static class OpenAIError
