@@ -1,3 +1,4 @@
+using Actors.Api.Picking;
 using Actors.Api.Routing;
 using Actors.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;

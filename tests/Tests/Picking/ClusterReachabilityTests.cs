@@ -1,10 +1,11 @@
+using Actors.Api.Picking;
 using System.Diagnostics;
 using Actors.Api.Routing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
-namespace Actors.Tests.Routing;
+namespace Actors.Tests.Picking;
 
 public class ClusterReachabilityTests
 {

@@ -1,8 +1,9 @@
+using Actors.Api.Routing;
 using System.Collections.Concurrent;
 using Actors.Grains.Interfaces.Routes;
 using Actors.Grains.LoadBalancing;
 
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 /// <summary>
 /// One <see cref="LocalBalancer"/> per route, made at a route's first local pick from this node's route table and

@@ -1,6 +1,6 @@
 using Actors.Api.Hosting;
 
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 /// <summary>
 /// Whether this node knows the cluster to be unreachable, so that requests stop waiting for it. The cluster is

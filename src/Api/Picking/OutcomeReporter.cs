@@ -1,7 +1,7 @@
 using Actors.Api.Hosting;
 using Actors.Grains.Interfaces.Routes;
 
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 /// <summary>
 /// Tells route grains how their requests went, in batches: one grain call per route per flush instead of one per

@@ -1,7 +1,7 @@
 using Actors.Grains.Interfaces.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 public static class LocalPickServices
 {

@@ -1,4 +1,4 @@
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 /// <summary>
 /// The cluster is known to be down and local picks are switched off: the request is refused at once. A

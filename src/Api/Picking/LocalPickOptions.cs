@@ -1,4 +1,4 @@
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 /// <summary>
 /// What an API node does while the route grains cannot be reached (keys in the <c>Gateway</c> section). Kong's data

@@ -2,7 +2,7 @@ using Actors.Grains.Health;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.LoadBalancing;
 
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 /// <summary>
 /// This node's own balancer for one route revision: the route's algorithm and circuit breaker, as the route grain

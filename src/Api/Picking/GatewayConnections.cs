@@ -1,4 +1,4 @@
-namespace Actors.Api.Routing;
+namespace Actors.Api.Picking;
 
 /// <summary>
 /// How many silo gateways this node's Orleans client is connected to, as the client reports it. The count drops to

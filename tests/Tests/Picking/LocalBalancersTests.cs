@@ -1,9 +1,10 @@
+using Actors.Api.Picking;
 using Actors.Api.Providers;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
 
-namespace Actors.Tests.Routing;
+namespace Actors.Tests.Picking;
 
 public class LocalBalancersTests
 {
