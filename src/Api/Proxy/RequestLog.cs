@@ -6,7 +6,7 @@ namespace Actors.Api.Proxy;
 /// What one proxied request came to, written as one structured log line when it ends (JSON with
 /// <c>Logging:Format=json</c>). Never holds bodies or credentials.
 /// </summary>
-public sealed class RequestLog(string requestId)
+public sealed partial class RequestLog(string requestId)
 {
     public const string Header = "X-Request-Id";
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -33,11 +33,15 @@ public sealed class RequestLog(string requestId)
 
     public void Write(ILogger logger, int status)
     {
-        // Checked first: the call below boxes its arguments even when the level is off.
+        // Checked first: nothing is formatted when the level is off.
         if (!logger.IsEnabled(LogLevel.Information)) return;
-        logger.LogInformation(
-            "proxied {RequestId} route={Route} consumer={Consumer} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}",
-            RequestId, Route ?? "-", Consumer ?? "-", Target ?? "-", status, Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1),
-            Attempts, PromptTokens, CompletionTokens);
+        Proxied(logger, RequestId, Route ?? "-", Consumer ?? "-", Target ?? "-", status,
+            Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1), Attempts, PromptTokens, CompletionTokens);
     }
+
+    /// <summary>Source-generated: the line's fields are passed without boxing them into an object array.</summary>
+    [LoggerMessage(EventId = 1, EventName = "Proxied", Level = LogLevel.Information,
+        Message = "proxied {RequestId} route={Route} consumer={Consumer} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}")]
+    private static partial void Proxied(ILogger logger, string requestId, string route, string consumer, string target, int status,
+        double latencyMs, int attempts, long promptTokens, long completionTokens);
 }
