@@ -50,10 +50,12 @@ public static class HeaderTransformer
             if (values.Count == 1) request.Headers.TryAddWithoutValidation(name, values[0]);
             else request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
+        // The target's credential goes to every provider (Anthropic's x-api-key, Gemini's x-goog-api-key, ...);
+        // a translating driver's own headers come after and win on the same name.
+        if (target.AuthHeaderName is not null)
+            request.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);
         if (attempt.Request.Provider is { } provider)
             foreach (var (name, value) in provider.Headers) Set(request, name, value);
-        else if (target.AuthHeaderName is not null)
-            request.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);
         request.Headers.TryAddWithoutValidation(RequestLog.Header, attempt.RequestId);
     }
 

@@ -1,4 +1,5 @@
 using CommunityToolkit.HighPerformance.Buffers;
+using Actors.Api.Providers.Translation;
 using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Forwarding;
@@ -38,7 +39,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
 
         using (response)
         {
-            if (attempt.Route.FailsOverOn(FailoverCriterion.ForStatus((int)response.StatusCode)))
+            if (attempt.Route.FailsOverOn(FailoverCriterion.ForStatus(FailoverStatus(attempt, (int)response.StatusCode))))
                 return await HoldBackAsync(attempt, response);
             var result = attempt.Translates
                 ? await TranslatingRelay.RelayAsync(attempt, response)
@@ -48,6 +49,13 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
             return result;
         }
     }
+
+    /// <summary>
+    /// A translated provider's own status for a standard condition (Anthropic's 529 overloaded) fails over as the
+    /// status the client would get for it (503) does, so its targets count exactly as an OpenAI target's would.
+    /// </summary>
+    private static int FailoverStatus(ForwardAttempt attempt, int status) =>
+        attempt.Translates && status >= 400 ? ProviderErrors.ClientStatus(status) : status;
 
     /// <summary>A failure status: keep its body (bounded; translated to OpenAI's shape when the driver translates).</summary>
     private static async Task<AttemptResult> HoldBackAsync(ForwardAttempt attempt, HttpResponseMessage response)
@@ -62,6 +70,6 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         var heldBack = attempt.Translates
             ? TranslatingRelay.TranslateError(attempt, status, body.WrittenSpan)
             : new HeldBackError(status, body.WrittenSpan.ToArray(), response.Content.Headers.ContentType?.ToString());
-        return AttemptResults.Failed(attempt, ForwarderError.FailoverStatus, status, heldBack);
+        return AttemptResults.Failed(attempt, ForwarderError.FailoverStatus, FailoverStatus(attempt, status), heldBack);
     }
 }

@@ -34,7 +34,7 @@ public sealed class TranslatingDriverTests : TestWithUpstreams
         Assert.Null(native["temperature"]);                        // the driver's body, not the byte-for-byte rewrite
         Assert.Equal($"Bearer {GatewayNode.ApiKey}", sent.Headers["x-native-key"]);
         Assert.Equal("2024-01-01", sent.Headers["native-version"]);
-        Assert.False(sent.Headers.ContainsKey("Authorization"));  // neither the client's token nor the target's header
+        Assert.Equal($"Bearer {GatewayNode.ApiKey}", sent.Headers["Authorization"]);  // the target's credential, never the client's token
         Assert.Equal("/v1/chat/completions", sent.PathAndQuery);
         var report = Assert.Single(host.Picker.Reports);
         Assert.Equal(4, report.CompletionTokens);
