@@ -13,7 +13,6 @@ public sealed class SseUsageScanner
 
     public long PromptTokens { get; private set; }
     public long CompletionTokens { get; private set; }
-    public bool SawDone { get; private set; }
 
     public void Feed(ReadOnlySpan<byte> chunk)
     {
@@ -38,7 +37,7 @@ public sealed class SseUsageScanner
     {
         if (!line.StartsWith("data:"u8)) return;
         var data = line[5..].Trim((byte)' ').TrimEnd((byte)'\r');
-        if (data.SequenceEqual("[DONE]"u8)) { SawDone = true; return; }
+        if (data.SequenceEqual("[DONE]"u8)) return;
         if (data.IndexOf("\"usage\""u8) < 0) return;
         if (UsageReader.TryRead(data, out var prompt, out var completion) && prompt + completion > 0)
         {

@@ -1,3 +1,4 @@
+using Actors.Api.Configuration;
 using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;

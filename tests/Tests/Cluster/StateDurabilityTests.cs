@@ -111,9 +111,9 @@ public sealed class StateDurabilityTests(ITestOutputHelper output) : IAsyncLifet
         Assert.DoesNotContain("$type", stored);
         Assert.DoesNotContain("<>", stored);
         var state = await AdminJsonAsync(_cluster.Apis[0]!, "/routes/route1/balancer");
-        // 3 before the crash, the probes until the grain answered again, 1 more, and the first after the restart:
-        // counters restored from the checkpoint, not started over
-        Assert.True((long)state["cursor"]! >= 6, state.ToJsonString());
+        // 3 before the crash (restored by the reactivated grain), the first success after it unless the API node picked
+        // that one locally, 1 more, and the first after the restart. Counters started over would give at most 3.
+        Assert.True((long)state["cursor"]! >= 5, state.ToJsonString());
         Assert.Equal(1, (long)(await AdminJsonAsync(_cluster.Apis[0]!, "/config"))["version"]!);
     }
 

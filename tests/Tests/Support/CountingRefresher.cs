@@ -1,3 +1,5 @@
+using Actors.Api.Hosting;
+using Actors.Api.Configuration;
 using Actors.Api.Routing;
 
 namespace Actors.Tests.Support;

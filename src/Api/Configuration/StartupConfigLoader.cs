@@ -1,7 +1,9 @@
+using Actors.Api.Hosting;
+using Actors.Api.Routing;
 using Actors.Api.Admin;
 using Microsoft.Extensions.Options;
 
-namespace Actors.Api.Hosting;
+namespace Actors.Api.Configuration;
 
 /// <summary>Applies <c>--Gateway:Config file</c> once the cluster is reachable; an invalid file stops the node.</summary>
 public sealed class StartupConfigLoader(ConfigApplier applier, IOptions<GatewaySettings> options, ILogger<StartupConfigLoader> logger) : IHostedService

@@ -1,8 +1,9 @@
+using Actors.Api.Routing;
 using Actors.Api.Hosting;
 using Actors.Grains.Interfaces.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Actors.Api.Routing;
+namespace Actors.Api.Configuration;
 
 /// <summary>
 /// Keeps this node's route table on the cluster's config version: polls the config grain's version (one cheap

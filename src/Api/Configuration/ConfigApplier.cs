@@ -1,9 +1,8 @@
-using Actors.Api.Configuration;
 using Actors.Api.Providers;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 
-namespace Actors.Api.Admin;
+namespace Actors.Api.Configuration;
 
 /// <summary>Validates a decK document on this node and, only if it is valid, applies it to the whole cluster.</summary>
 public sealed class ConfigApplier(IClusterClient cluster, RouteTableHolder table, ConfigSync sync, ProviderRegistry providers, ILogger<ConfigApplier> logger)
