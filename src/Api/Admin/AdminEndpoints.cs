@@ -46,23 +46,8 @@ public static class AdminEndpoints
 
     private static async Task PostConfigAsync(HttpContext context, ConfigApplier applier, IOptions<GatewaySettings> options)
     {
-        var limit = options.Value.MaxConfigBytes;
-        using var body = await RequestBodies.ReadAsync(context.Request, limit);
-        if (body is null)
-        {
-            await OpenAIError.WriteAsync(context, 400, $"the config is larger than {limit} bytes", OpenAIError.InvalidRequest);
-            return;
-        }
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.WrittenSpan);
-        }
-        catch (DecoderFallbackException)
-        {
-            await OpenAIError.WriteAsync(context, 400, "the config is not valid UTF-8", OpenAIError.InvalidRequest);
-            return;
-        }
+        var text = await ReadConfigTextAsync(context, options.Value.MaxConfigBytes);
+        if (text is null) return;
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         ConfigParseResult result;
         try
@@ -86,6 +71,26 @@ public static class AdminEndpoints
             routes = result.Config.Routes.Select(r => r.Name),
             warnings = result.Warnings,
         }, Json).ExecuteAsync(context);
+    }
+
+    /// <summary>The posted document as text; null after answering 400 when it is too large or not UTF-8.</summary>
+    private static async Task<string?> ReadConfigTextAsync(HttpContext context, int limit)
+    {
+        using var body = await RequestBodies.ReadAsync(context.Request, limit);
+        if (body is null)
+        {
+            await OpenAIError.WriteAsync(context, 400, $"the config is larger than {limit} bytes", OpenAIError.InvalidRequest);
+            return null;
+        }
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body.WrittenSpan);
+        }
+        catch (DecoderFallbackException)
+        {
+            await OpenAIError.WriteAsync(context, 400, "the config is not valid UTF-8", OpenAIError.InvalidRequest);
+            return null;
+        }
     }
 
     private static async Task GetBalancerAsync(string name, HttpContext context, RouteTableHolder table, GrainReferences<IRouteGrain> grains)

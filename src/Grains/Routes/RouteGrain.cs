@@ -120,32 +120,6 @@ public sealed class RouteGrain(
     {
         var spec = Spec;
         var now = DateTimeOffset.UtcNow;
-        var targets = spec is null || _breaker is null
-            ? []
-            : spec.Targets.Select((t, i) =>
-            {
-                var c = _counters[i];
-                return new TargetState
-                {
-                    Index = i,
-                    Provider = t.Provider,
-                    Model = t.ModelName,
-                    Weight = t.Weight,
-                    Description = t.Description,
-                    Healthy = _breaker.State(i, now) == CircuitState.Closed,
-                    Circuit = _breaker.State(i, now) switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" },
-                    ConsecutiveFailures = _breaker.ConsecutiveFailures(i),
-                    RetryAt = _breaker.RetryAt(i, now),
-                    Inputs = _balancer!.Describe(i, now.ToUnixTimeMilliseconds()),
-                    Picks = c.Picks,
-                    Successes = c.Successes,
-                    Failures = c.Failures,
-                    PromptTokens = c.PromptTokens,
-                    CompletionTokens = c.CompletionTokens,
-                    TotalTokens = c.PromptTokens + c.CompletionTokens,
-                    AverageLatencyMs = c.LatencySamples == 0 ? 0 : Math.Round(c.LatencyTotalMs / c.LatencySamples, 2),
-                };
-            }).ToArray();
         return Task.FromResult(new RouteBalancerState
         {
             Route = this.GetPrimaryKeyString(),
@@ -161,8 +135,35 @@ public sealed class RouteGrain(
             Cursor = _balancer?.Cursor ?? 0,
             Revision = spec?.Revision ?? "",
             Silo = silo.SiloAddress.ToString(),
-            Targets = targets,
+            Targets = spec is null || _breaker is null ? [] : spec.Targets.Select((t, i) => TargetStateOf(i, t, now)).ToArray(),
         });
+    }
+
+    /// <summary>One target as the balancer view shows it: its circuit, the algorithm's inputs and its counters.</summary>
+    private TargetState TargetStateOf(int index, TargetSpec target, DateTimeOffset now)
+    {
+        var circuit = _breaker!.State(index, now);
+        var counters = _counters[index];
+        return new TargetState
+        {
+            Index = index,
+            Provider = target.Provider,
+            Model = target.ModelName,
+            Weight = target.Weight,
+            Description = target.Description,
+            Healthy = circuit == CircuitState.Closed,
+            Circuit = circuit switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" },
+            ConsecutiveFailures = _breaker.ConsecutiveFailures(index),
+            RetryAt = _breaker.RetryAt(index, now),
+            Inputs = _balancer!.Describe(index, now.ToUnixTimeMilliseconds()),
+            Picks = counters.Picks,
+            Successes = counters.Successes,
+            Failures = counters.Failures,
+            PromptTokens = counters.PromptTokens,
+            CompletionTokens = counters.CompletionTokens,
+            TotalTokens = counters.PromptTokens + counters.CompletionTokens,
+            AverageLatencyMs = counters.LatencySamples == 0 ? 0 : Math.Round(counters.LatencyTotalMs / counters.LatencySamples, 2),
+        };
     }
 
     private void Install(RouteSpec spec, RouteGrainState? restored)
