@@ -27,10 +27,8 @@ public sealed class RouteGrain(
 
     private GrainStateStore<RouteGrainState> _store = null!;
     private RouteSpec? _spec;
-    private IBalancer? _balancer;
-    private CircuitBreaker? _breaker;
+    private GuardedBalancer? _balancer;
     private TargetCounters[] _counters = [];
-    private bool[] _eligible = [];
     private bool _dirty;
     private bool _writing;
 
@@ -68,21 +66,16 @@ public sealed class RouteGrain(
 
     public Task Remove()
     {
-        (_spec, _balancer, _breaker, _counters, _eligible, _dirty) = (null, null, null, [], [], false);
+        (_spec, _balancer, _counters, _dirty) = (null, null, [], false);
         _ = ForgetAsync();
         return Task.CompletedTask;
     }
 
     public Task<TargetPick> Pick(ulong excluded, string? hashKey)
     {
-        if (_balancer is null || _breaker is null || Spec is null) return Task.FromResult(new TargetPick(PickStatus.NotConfigured, -1, ""));
-        var now = DateTimeOffset.UtcNow;
-        for (var i = 0; i < _eligible.Length; i++)
-            _eligible[i] = (excluded & (1UL << i)) == 0 && _breaker.IsEligible(i, now);
-        var index = _balancer.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
+        if (_balancer is null || Spec is null) return Task.FromResult(new TargetPick(PickStatus.NotConfigured, -1, ""));
+        var index = _balancer.Pick(excluded, hashKey, DateTimeOffset.UtcNow, out var probe);
         if (index < 0) return Task.FromResult(new TargetPick(PickStatus.NoTarget, -1, Spec.Revision));
-        var probe = _breaker.State(index, now) == CircuitState.HalfOpen;
-        _breaker.OnPicked(index, now);
         _counters[index].Picks++;
         _dirty = true;
         return Task.FromResult(new TargetPick(PickStatus.Picked, index, Spec.Revision, probe));
@@ -100,9 +93,8 @@ public sealed class RouteGrain(
         // A report for an older target list would credit the wrong target: drop it.
         if (Spec is null || outcome.Revision != Spec.Revision) return;
         if ((uint)outcome.TargetIndex >= (uint)_counters.Length) return;
-        _breaker?.OnOutcome(outcome.TargetIndex, outcome.Success, now);
         _balancer?.OnOutcome(outcome.TargetIndex,
-            new OutcomeSample(outcome.Success, outcome.LatencyMs, outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()));
+            new OutcomeSample(outcome.Success, outcome.LatencyMs, outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()), now);
         var counters = _counters[outcome.TargetIndex];
         if (outcome.Success) counters.Successes++;
         else counters.Failures++;
@@ -132,17 +124,18 @@ public sealed class RouteGrain(
                 BalancerAlgorithms.ConsistentHashing => "header " + spec.Balancer.HashOnHeader,
                 _ => null,
             },
-            Cursor = _balancer?.Cursor ?? 0,
+            Cursor = _balancer?.Algorithm.Cursor ?? 0,
             Revision = spec?.Revision ?? "",
             Silo = silo.SiloAddress.ToString(),
-            Targets = spec is null || _breaker is null ? [] : spec.Targets.Select((t, i) => TargetStateOf(i, t, now)).ToArray(),
+            Targets = spec is null || _balancer is null ? [] : spec.Targets.Select((t, i) => TargetStateOf(i, t, now)).ToArray(),
         });
     }
 
     /// <summary>One target as the balancer view shows it: its circuit, the algorithm's inputs and its counters.</summary>
     private TargetState TargetStateOf(int index, TargetSpec target, DateTimeOffset now)
     {
-        var circuit = _breaker!.State(index, now);
+        var breaker = _balancer!.Breaker;
+        var circuit = breaker.State(index, now);
         var counters = _counters[index];
         return new TargetState
         {
@@ -153,9 +146,9 @@ public sealed class RouteGrain(
             Description = target.Description,
             Healthy = circuit == CircuitState.Closed,
             Circuit = circuit switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" },
-            ConsecutiveFailures = _breaker.ConsecutiveFailures(index),
-            RetryAt = _breaker.RetryAt(index, now),
-            Inputs = _balancer!.Describe(index, now.ToUnixTimeMilliseconds()),
+            ConsecutiveFailures = breaker.ConsecutiveFailures(index),
+            RetryAt = breaker.RetryAt(index, now),
+            Inputs = _balancer.Algorithm.Describe(index, now.ToUnixTimeMilliseconds()),
             Picks = counters.Picks,
             Successes = counters.Successes,
             Failures = counters.Failures,
@@ -169,13 +162,11 @@ public sealed class RouteGrain(
     private void Install(RouteSpec spec, RouteGrainState? restored)
     {
         _spec = spec;
-        _balancer = BalancerFactory.Create(spec);
-        _breaker = new CircuitBreaker(spec.Targets.Count, spec.Balancer.MaxFails, TimeSpan.FromMilliseconds(spec.Balancer.FailTimeoutMs));
-        _eligible = new bool[spec.Targets.Count];
+        _balancer = new GuardedBalancer(spec);
         _counters = restored?.Counters.Count == spec.Targets.Count
             ? restored.Counters.Select(c => c.Copy()).ToArray()
             : spec.Targets.Select(_ => new TargetCounters()).ToArray();
-        if (restored?.Balancer is { } checkpoint) _balancer.Restore(checkpoint);
+        if (restored?.Balancer is { } checkpoint) _balancer.Algorithm.Restore(checkpoint);
     }
 
     /// <summary>Writes a snapshot while picks go on; a failed write is tried again at the next tick.</summary>
@@ -185,7 +176,7 @@ public sealed class RouteGrain(
         var snapshot = new RouteGrainState
         {
             Spec = Spec,
-            Balancer = _balancer!.Checkpoint(),
+            Balancer = _balancer!.Algorithm.Checkpoint(),
             Counters = _counters.Select(c => c.Copy()).ToArray(),
         };
         (_dirty, _writing) = (false, true);

@@ -1,0 +1,45 @@
+using Actors.Grains.Health;
+using Actors.Grains.Interfaces.Configuration;
+
+namespace Actors.Grains.LoadBalancing;
+
+/// <summary>
+/// A route's algorithm behind its circuit breaker: a pick chooses only among the targets not excluded for the request
+/// whose circuit lets traffic through, and an outcome teaches both. The route grain holds one, and an API node holds
+/// its own while the cluster is unreachable. Pure and single-threaded, time passed in.
+/// </summary>
+public sealed class GuardedBalancer
+{
+    private readonly bool[] _eligible;
+
+    public GuardedBalancer(RouteSpec spec)
+    {
+        Algorithm = BalancerFactory.Create(spec);
+        Breaker = new CircuitBreaker(spec.Targets.Count, spec.Balancer.MaxFails, TimeSpan.FromMilliseconds(spec.Balancer.FailTimeoutMs));
+        _eligible = new bool[spec.Targets.Count];
+    }
+
+    public IBalancer Algorithm { get; }
+    public CircuitBreaker Breaker { get; }
+    public int Targets => _eligible.Length;
+
+    /// <summary>The chosen target, or -1 when none is eligible.</summary>
+    /// <param name="excluded">Bit i set: target i already failed for this request.</param>
+    /// <param name="probe">The target's circuit is half-open and this request decides it.</param>
+    public int Pick(ulong excluded, string? hashKey, DateTimeOffset now, out bool probe)
+    {
+        for (var i = 0; i < _eligible.Length; i++)
+            _eligible[i] = (excluded & (1UL << i)) == 0 && Breaker.IsEligible(i, now);
+        var chosen = Algorithm.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
+        probe = chosen >= 0 && Breaker.State(chosen, now) == CircuitState.HalfOpen;
+        if (chosen >= 0) Breaker.OnPicked(chosen, now);
+        return chosen;
+    }
+
+    public void OnOutcome(int target, in OutcomeSample sample, DateTimeOffset now)
+    {
+        if ((uint)target >= (uint)_eligible.Length) return;
+        Breaker.OnOutcome(target, sample.Success, now);
+        Algorithm.OnOutcome(target, sample);
+    }
+}
