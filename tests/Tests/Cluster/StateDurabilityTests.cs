@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Actors.Tests.Support;
-using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Actors.Tests.Cluster;
@@ -54,14 +53,7 @@ public sealed class StateDurabilityTests(ITestOutputHelper output) : IAsyncLifet
         throw new TimeoutException($"/route1 did not answer 200 within {limit}");
     }
 
-    private async Task<string> StoredAsync(string keyPart)
-    {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_cluster!.Redis.ConnectionString + ",allowAdmin=true");
-        var server = redis.GetServer(_cluster.Redis.ConnectionString);
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-            if (key.ToString().Contains(keyPart)) return (await redis.GetDatabase().HashGetAsync(key, "data")).ToString();
-        return "";
-    }
+    private Task<string> StoredAsync(string keyPart) => _cluster!.Redis.StoredStateAsync(keyPart);
 
     /// <summary>The seed config with a second route, route2, a copy of route1 (the routes list ends the file).</summary>
     private string SeedWithTwoRoutes()
@@ -69,14 +61,6 @@ public sealed class StateDurabilityTests(ITestOutputHelper output) : IAsyncLifet
         var seed = _cluster!.SeedConfig;
         var route = seed[seed.IndexOf("  - name: route1", StringComparison.Ordinal)..];
         return seed + route.Replace("route1", "route2").Replace("ai-proxy-advanced1", "ai-proxy-advanced2");
-    }
-
-    private async Task WriteStoredAsync(string keyPart, string data)
-    {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_cluster!.Redis.ConnectionString + ",allowAdmin=true");
-        var server = redis.GetServer(_cluster.Redis.ConnectionString);
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-            if (key.ToString().Contains(keyPart)) await redis.GetDatabase().HashSetAsync(key, "data", data);
     }
 
     [Fact]
@@ -100,7 +84,7 @@ public sealed class StateDurabilityTests(ITestOutputHelper output) : IAsyncLifet
         var stored = await StoredAsync("route1");
         output.WriteLine("stored route state: " + stored);
         // route2's record becomes what the previous version wrote: CLR type names this build cannot resolve
-        await WriteStoredAsync("route2", """{"$id":"1","$type":"Actors.Grains.Routes.RouteGrainState, Actors.Grains","Spec":{"Balancer":{"FailoverCriteria":{"$type":"<>z__ReadOnlyArray`1[[System.String]]","$values":["error"]}}}}""");
+        await _cluster.Redis.OverwriteStoredStateAsync("route2", """{"$id":"1","$type":"Actors.Grains.Routes.RouteGrainState, Actors.Grains","Spec":{"Balancer":{"FailoverCriteria":{"$type":"<>z__ReadOnlyArray`1[[System.String]]","$values":["error"]}}}}""");
         await _cluster.StartAllAsync();
 
         var back = await FirstSuccessAsync(_cluster.Apis[0]!, TimeSpan.FromSeconds(30));

@@ -106,11 +106,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Every key and value in the server, for tests that search it (e.g. for leaked secrets).</summary>
     public async Task<string> DumpAsync()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
-        var server = redis.GetServer(ConnectionString);
-        var db = redis.GetDatabase();
         var text = new System.Text.StringBuilder();
-        await foreach (var key in server.KeysAsync(pattern: "*"))
+        await VisitKeysAsync(async (db, key) =>
         {
             text.AppendLine(key.ToString());
             switch (await db.KeyTypeAsync(key))
@@ -120,8 +117,39 @@ public sealed class RedisServer : IAsyncDisposable
                     foreach (var entry in await db.HashGetAllAsync(key)) text.AppendLine($"{entry.Name}={entry.Value}");
                     break;
             }
-        }
+            return true;
+        });
         return text.ToString();
+    }
+
+    /// <summary>The stored value of the grain state whose key contains <paramref name="keyPart"/> (Orleans keeps it in the hash field "data"); "" when none.</summary>
+    public async Task<string> StoredStateAsync(string keyPart)
+    {
+        var data = "";
+        await VisitKeysAsync(async (db, key) =>
+        {
+            if (!key.ToString().Contains(keyPart)) return true;
+            data = (await db.HashGetAsync(key, "data")).ToString();
+            return false;
+        });
+        return data;
+    }
+
+    /// <summary>Replaces the stored value of every grain state whose key contains <paramref name="keyPart"/>.</summary>
+    public Task OverwriteStoredStateAsync(string keyPart, string data) => VisitKeysAsync(async (db, key) =>
+    {
+        if (key.ToString().Contains(keyPart)) await db.HashSetAsync(key, "data", data);
+        return true;
+    });
+
+    /// <summary>Calls <paramref name="visit"/> for every key until it returns false.</summary>
+    private async Task VisitKeysAsync(Func<IDatabase, RedisKey, Task<bool>> visit)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        var server = redis.GetServer(ConnectionString);
+        var db = redis.GetDatabase();
+        await foreach (var key in server.KeysAsync(pattern: "*"))
+            if (!await visit(db, key)) return;
     }
 
     public ValueTask DisposeAsync()
