@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Actors.Api.Proxy;
 using Actors.Tests.Support;
 using Xunit.Abstractions;
 
@@ -14,9 +15,8 @@ namespace Actors.Tests.Cluster;
 /// generous so a slow machine never fails them.
 /// </summary>
 [Trait("Category", "Cluster"), Collection(ProcessCollection.Name)]
-public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterOutageTests(ITestOutputHelper output) : ClusterProcessTest(output)
 {
-    private const string LocalHeader = "X-Actors-Pick";
     private static readonly string[] Timestamps = ["--Logging:Console:TimestampFormat", "HH:mm:ss.fff "];
     /// <summary>
     /// A request that waited for the cluster would take this long at least, far above the bounds asserted here (which
@@ -24,21 +24,10 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
     /// </summary>
     private static readonly string[] LongClusterDeadline = ["--Gateway:ClusterCallDeadline", "00:00:30"];
     private static readonly TimeSpan NotWaitingForTheCluster = TimeSpan.FromSeconds(10);
-    private LocalCluster? _cluster;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is null) return;
-        output.WriteLine(_cluster.Logs());
-        await _cluster.DisposeAsync();
-    }
-
     [Fact]
     public async Task While_every_silo_is_down_nodes_pick_locally_and_the_exact_rotation_returns_when_the_silos_do()
     {
-        var cluster = _cluster = await LocalCluster.StartAsync(silos: 2, apis: 2, [.. Timestamps, .. LongClusterDeadline]);
+        var cluster = Cluster = await LocalCluster.StartAsync(silos: 2, apis: 2, [.. Timestamps, .. LongClusterDeadline]);
         var apis = new[] { cluster.Apis[0]!, cluster.Apis[1]! };
         Assert.Equal(HttpStatusCode.OK, (await apis[0].PostConfigAsync(cluster.SeedConfig)).StatusCode);
         await AssertExactRotationAsync(apis);
@@ -46,12 +35,12 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
         var traffic = Traffic.Start(apis, workersPerNode: 2);
         await Task.Delay(1000);
         var killedAt = traffic.Now;
-        output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} kill -9 of every silo");
+        Output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} kill -9 of every silo");
         cluster.KillAllSilos();
         var deadAt = traffic.Now; // every silo process has exited
         await Task.Delay(6000);
         var restartedAt = traffic.Now;
-        output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} silos started again");
+        Output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} silos started again");
         var healthy = RestartAllAsync(cluster, traffic);
         var back = await traffic.WaitAsync(() => apis.All(api => traffic.Served(api, local: false, sentAfter: restartedAt)), TimeSpan.FromSeconds(60));
         await Task.Delay(1000);
@@ -63,10 +52,10 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
         var duringOutage = outcomes.Where(o => o.SentMs > killedAt && o.SentMs < restartedAt).ToArray();
         var backAfter = apis.Select(api => outcomes.Where(o => o.Node == api && !o.Local && o.SentMs > restartedAt)
             .Select(o => o.DoneMs - restartedAt).DefaultIfEmpty(double.NaN).Min()).ToArray();
-        output.WriteLine($"requests: {outcomes.Count}, failed: {outcomes.Count(o => o.Status != 200)}, local picks: {local.Length}");
-        output.WriteLine($"first local pick answered {firstLocal:F0} ms after kill -9 of every silo was sent ({deadAt - killedAt:F0} ms until every silo process had exited); slowest request sent during the outage: {duringOutage.Max(o => o.LatencyMs):F0} ms");
-        output.WriteLine($"grain picks again {string.Join(" and ", backAfter.Select(ms => $"{ms:F0} ms"))} after the silos were started again (each node); every silo answered /healthz after {healthyAt - restartedAt:F0} ms");
-        foreach (var failure in outcomes.Where(o => o.Status != 200).Take(5)) output.WriteLine($"failure: {failure}");
+        Output.WriteLine($"requests: {outcomes.Count}, failed: {outcomes.Count(o => o.Status != 200)}, local picks: {local.Length}");
+        Output.WriteLine($"first local pick answered {firstLocal:F0} ms after kill -9 of every silo was sent ({deadAt - killedAt:F0} ms until every silo process had exited); slowest request sent during the outage: {duringOutage.Max(o => o.LatencyMs):F0} ms");
+        Output.WriteLine($"grain picks again {string.Join(" and ", backAfter.Select(ms => $"{ms:F0} ms"))} after the silos were started again (each node); every silo answered /healthz after {healthyAt - restartedAt:F0} ms");
+        foreach (var failure in outcomes.Where(o => o.Status != 200).Take(5)) Output.WriteLine($"failure: {failure}");
 
         Assert.True(back, "both nodes were served by the route grain again after the restart");
         Assert.All(outcomes, o => Assert.Equal(200, o.Status));
@@ -81,7 +70,7 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task With_local_picks_off_requests_are_refused_at_once_while_every_silo_is_down()
     {
-        var cluster = _cluster = await LocalCluster.StartAsync(silos: 1, apis: 1, [.. Timestamps, .. LongClusterDeadline, "--Gateway:LocalPicksWhenClusterDown", "false"]);
+        var cluster = Cluster = await LocalCluster.StartAsync(silos: 1, apis: 1, [.. Timestamps, .. LongClusterDeadline, "--Gateway:LocalPicksWhenClusterDown", "false"]);
         var api = cluster.Apis[0]!;
         Assert.Equal(HttpStatusCode.OK, (await api.PostConfigAsync(cluster.SeedConfig)).StatusCode);
         using (var warm = await api.ChatAsync("/route1")) Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
@@ -99,8 +88,8 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
         await cluster.RestartSiloAsync(0);
         var served = await ServedByGrainAsync(api, TimeSpan.FromSeconds(60));
 
-        output.WriteLine($"{refusals.Count} requests while the silo was down: statuses {string.Join(",", refusals.Select(r => r.Status).Distinct())}; slowest {refusals.Max(r => r.Ms):F0} ms, first {refusals[0].Ms:F0} ms");
-        output.WriteLine($"served by the grain again {restart.Elapsed.TotalMilliseconds:F0} ms after the silo was restarted");
+        Output.WriteLine($"{refusals.Count} requests while the silo was down: statuses {string.Join(",", refusals.Select(r => r.Status).Distinct())}; slowest {refusals.Max(r => r.Ms):F0} ms, first {refusals[0].Ms:F0} ms");
+        Output.WriteLine($"served by the grain again {restart.Elapsed.TotalMilliseconds:F0} ms after the silo was restarted");
         Assert.All(refusals, r =>
         {
             Assert.Equal(503, r.Status);
@@ -113,7 +102,7 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task A_killed_silo_restarted_on_its_ports_rejoins_and_hosts_the_route()
     {
-        var cluster = _cluster = await LocalCluster.StartAsync(silos: 2, apis: 1, Timestamps);
+        var cluster = Cluster = await LocalCluster.StartAsync(silos: 2, apis: 1, Timestamps);
         var api = cluster.Apis[0]!;
         Assert.Equal(HttpStatusCode.OK, (await api.PostConfigAsync(cluster.SeedConfig)).StatusCode);
         using (var warm = await api.ChatAsync("/route1")) Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
@@ -129,7 +118,7 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
         var hostedMs = watch.Elapsed.TotalMilliseconds;
         var host = cluster.SiloIndexOf(await RouteSiloAsync(api));
 
-        output.WriteLine($"restarted silo healthy {rejoinedMs:F0} ms after kill -9; route served by it {hostedMs:F0} ms after the other silo died");
+        Output.WriteLine($"restarted silo healthy {rejoinedMs:F0} ms after kill -9; route served by it {hostedMs:F0} ms after the other silo died");
         Assert.True(served, "the route was served by a grain on the restarted silo");
         Assert.Equal(restarted, host);
     }
@@ -149,7 +138,7 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
         {
             using var response = await apis[i % apis.Length].ChatAsync("/route1");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.False(response.Headers.Contains(LocalHeader));
+            Assert.False(response.Headers.Contains(ProxyHandler.LocalPickHeader));
             picks.Add((string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["model"]!);
         }
         for (var i = 1; i < picks.Count; i++) Assert.NotEqual(picks[i - 1], picks[i]);
@@ -162,7 +151,7 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
         while (watch.Elapsed < timeout)
         {
             using var response = await api.ChatAsync("/route1");
-            if (response.StatusCode == HttpStatusCode.OK && !response.Headers.Contains(LocalHeader)) return true;
+            if (response.StatusCode == HttpStatusCode.OK && !response.Headers.Contains(ProxyHandler.LocalPickHeader)) return true;
             await Task.Delay(50);
         }
         return false;
@@ -232,7 +221,7 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : IAsyncLifetim
                 {
                     using var response = await node.ChatAsync("/route1");
                     var body = await response.Content.ReadAsStringAsync();
-                    _outcomes.Enqueue(new Outcome(node, sent, Now, (int)response.StatusCode, response.Headers.Contains(LocalHeader),
+                    _outcomes.Enqueue(new Outcome(node, sent, Now, (int)response.StatusCode, response.Headers.Contains(ProxyHandler.LocalPickHeader),
                         response.StatusCode == HttpStatusCode.OK ? "" : body));
                 }
                 catch (HttpRequestException ex)

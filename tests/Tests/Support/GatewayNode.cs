@@ -60,8 +60,10 @@ public sealed class GatewayNode : IAsyncDisposable
     }
 
     /// <summary>The route grain's live state, <c>GET /routes/{route}/balancer</c> on the admin listener.</summary>
-    public async Task<JsonNode> BalancerAsync(string route) =>
-        JsonNode.Parse(await Http.GetStringAsync($"{AdminUrl}/routes/{route}/balancer"))!;
+    public Task<JsonNode> BalancerAsync(string route) => AdminJsonAsync($"/routes/{route}/balancer");
+
+    /// <summary>An admin endpoint's JSON answer, e.g. <c>/config</c>.</summary>
+    public async Task<JsonNode> AdminJsonAsync(string path) => JsonNode.Parse(await Http.GetStringAsync(AdminUrl + path))!;
 
     /// <summary>The resident set of the node's process now (VmRSS), in bytes.</summary>
     public long ResidentBytes()
