@@ -40,7 +40,9 @@ public sealed class ConfigSync(
         {
             try
             {
-                ClusterStamp = await ConfigGrain.GetStamp();
+                var polled = await ConfigGrain.GetStamp();
+                // A poll that was answered before this node's own apply landed must not take its stamp back.
+                if (polled.Epoch != ClusterStamp.Epoch || polled.Version >= ClusterStamp.Version) ClusterStamp = polled;
                 Connected = true;
             }
             catch
