@@ -24,6 +24,8 @@ public sealed class RouteGrain(
 {
     /// <summary>How long an activation waits for storage or the config grain before going on without them.</summary>
     private static readonly TimeSpan ActivationReadLimit = TimeSpan.FromSeconds(1);
+    /// <summary>How often an activation that could not reach the config grain asks it again.</summary>
+    private static readonly TimeSpan ConfigLookupInterval = TimeSpan.FromSeconds(1);
 
     private GrainStateStore<RouteGrainState> _store = null!;
     private RouteSpec? _spec;
@@ -31,6 +33,7 @@ public sealed class RouteGrain(
     private TargetCounters[] _counters = [];
     private bool _dirty;
     private bool _writing;
+    private IGrainTimer? _configLookup;
 
     private RouteSpec? Spec => _spec;
 
@@ -38,14 +41,42 @@ public sealed class RouteGrain(
     {
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
         _store = new GrainStateStore<RouteGrainState>(storage, "route", this.GetGrainId(), logger);
-        var stored = await WithinLimitAsync(_store.ReadAsync(), "its stored state");
-        var lookup = await WithinLimitAsync(GrainFactory.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).GetRoute(this.GetPrimaryKeyString()), "the config grain");
+        // Both at once: a stalled Redis or a config grain still activating costs the first pick one limit, not two.
+        var reading = WithinLimitAsync(_store.ReadAsync(), "its stored state");
+        var asking = AskConfigGrainAsync();
+        var (stored, lookup) = (await reading, await asking);
         // The config grain knows best; without its answer (or when it lost its storage) the stored spec serves. A route
         // the config no longer has may serve until its grain deactivates: no node routes to it.
         var spec = lookup?.Spec ?? stored?.Spec;
         if (spec is not null) Install(spec, stored?.Spec?.Revision == spec.Revision ? stored : null);
         var interval = options.Value.CheckpointInterval;
         this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(interval, interval) { Interleave = true });
+        // Without the config grain's answer this activation has no spec, or one that may be stale; nothing else would
+        // tell it (the config grain configures routes only when a config is applied), so it keeps asking.
+        if (lookup is null)
+            _configLookup = this.RegisterGrainTimer(LookUpConfigAsync, stored,
+                new GrainTimerCreationOptions(ConfigLookupInterval, ConfigLookupInterval) { Interleave = true });
+    }
+
+    /// <summary>Asks the config grain for this route's spec until it answers; installs it when it differs.</summary>
+    private async Task LookUpConfigAsync(RouteGrainState? stored, CancellationToken cancellationToken)
+    {
+        var lookup = await AskConfigGrainAsync();
+        if (lookup is null || _configLookup is null) return;
+        StopConfigLookup();
+        if (lookup.Spec is not { } spec || spec.Revision == Spec?.Revision) return;
+        logger.LogInformation("Route {Route} takes its spec from the config grain, which answers again", this.GetPrimaryKeyString());
+        Install(spec, stored?.Spec?.Revision == spec.Revision ? stored : null);
+        _dirty = true;
+    }
+
+    private Task<RouteLookup?> AskConfigGrainAsync() =>
+        WithinLimitAsync(GrainFactory.GetGrain<IConfigGrain>(IConfigGrain.SingletonKey).GetRoute(this.GetPrimaryKeyString()), "the config grain");
+
+    private void StopConfigLookup()
+    {
+        _configLookup?.Dispose();
+        _configLookup = null;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -56,6 +87,7 @@ public sealed class RouteGrain(
     /// <summary>Takes a new spec at once, in memory; the next checkpoint stores it.</summary>
     public Task Configure(RouteSpec spec)
     {
+        StopConfigLookup(); // the config grain just said what this route is
         if (Spec is not null && Spec.Revision == spec.Revision) return Task.CompletedTask;
         logger.LogInformation("Route {Route} configured with {Count} targets ({Algorithm})",
             this.GetPrimaryKeyString(), spec.Targets.Count, spec.Balancer.Algorithm);
@@ -66,6 +98,7 @@ public sealed class RouteGrain(
 
     public Task Remove()
     {
+        StopConfigLookup();
         (_spec, _balancer, _counters, _dirty) = (null, null, [], false);
         _ = ForgetAsync();
         return Task.CompletedTask;
