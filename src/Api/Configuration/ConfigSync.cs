@@ -72,11 +72,14 @@ public sealed class ConfigSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ConfigPollInterval);
+        var failingSince = (DateTime?)null;
         do
         {
             try
             {
                 await RefreshAsync(stoppingToken);
+                if (failingSince is { } since) logger.LogWarning("Config refresh works again after {Seconds:F1} s", (DateTime.UtcNow - since).TotalSeconds);
+                failingSince = null;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -84,8 +87,11 @@ public sealed class ConfigSync(
             }
             catch (Exception ex)
             {
-                // The cluster may be briefly unreachable (silo restart); the next tick tries again.
-                logger.LogWarning("Config refresh failed: {Error}", ex.Message);
+                // The cluster may be briefly unreachable (silo restart); the next tick tries again. One warning per
+                // outage, not one per poll: the rest go to Debug.
+                if (failingSince is null) logger.LogWarning("Config refresh failed, retrying every {Interval}: {Error}", options.Value.ConfigPollInterval, ex.Message);
+                else logger.LogDebug("Config refresh failed: {Error}", ex.Message);
+                failingSince ??= DateTime.UtcNow;
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
