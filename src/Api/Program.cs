@@ -61,7 +61,8 @@ builder.Services.AddSingleton<UpstreamForwarder>();
 builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddHostedService<CircuitStateGauge>();
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName)
+    .AddPrometheusExporter(o => o.ScopeInfoEnabled = false)); // no otel_scope_name label: Kong's series have exactly Kong's labels
 builder.Services.AddTargetPicking(builder.Configuration);
 builder.Services.AddSingleton<ProxyHandler>();
 

@@ -5,13 +5,18 @@ using Actors.Api.Routing;
 namespace Actors.Api.Telemetry;
 
 /// <summary>
-/// The gateway's meters, exported as Prometheus text at <c>/metrics</c> on the admin listener. Names follow Kong's
-/// AI metrics (<c>ai_llm_requests_total</c>, <c>ai_llm_tokens_total</c>, <c>ai_llm_cost_total</c>,
-/// <c>ai_llm_provider_latency_ms</c>) and labels, so existing dashboards keep working.
+/// The gateway's meters, exported as Prometheus text at <c>/metrics</c> on the admin listener. Kong's AI series keep
+/// Kong's names and exactly Kong's labels (<see cref="KongLabels"/>), so dashboards built for Kong's exporter work
+/// unchanged; what only we have (per route, per status, failovers, local picks) has series of our own, <c>actors_*</c>.
 /// </summary>
 public sealed class GatewayMetrics : IDisposable
 {
     public const string MeterName = "Actors.Gateway";
+
+    /// <summary>Kong labels no gateway-side cache fills (no ai-semantic-cache here): present and empty, as in Kong without one.</summary>
+    private const string NoCache = "";
+    /// <summary>Kong Gateway OSS has one workspace, named <c>default</c>.</summary>
+    private const string Workspace = "default";
 
     private readonly Meter _meter = new(MeterName);
 
@@ -21,43 +26,63 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _tokens;
     private readonly Counter<double> _cost;
     private readonly Histogram<double> _latency;
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _routeTokens;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _localPicks;
 
     public GatewayMetrics()
     {
-        _requests = _meter.CreateCounter<long>("ai_llm_requests", description: "Provider attempts by route, target and status");
-        _tokens = _meter.CreateCounter<long>("ai_llm_tokens", description: "Tokens by route, target and token_type (prompt, completion)");
-        _cost = _meter.CreateCounter<double>("ai_llm_cost", description: "Cost from the target's input_cost and output_cost (per million tokens)");
-        _latency = _meter.CreateHistogram<double>("ai_llm_provider_latency_ms", description: "Provider latency per attempt, to the end of the response");
-        _timeToFirstToken = _meter.CreateHistogram<double>("ai_llm_time_to_first_token_ms", description: "Time to the first streamed byte");
+        _requests = _meter.CreateCounter<long>("ai_llm_requests", description: "AI requests sent to LLM providers (Kong's series; one per provider call)");
+        _tokens = _meter.CreateCounter<long>("ai_llm_tokens", description: "AI tokens counted by LLM providers (Kong's series; token_type prompt_tokens, completion_tokens, total_tokens)");
+        _cost = _meter.CreateCounter<double>("ai_llm_cost", description: "AI cost from the target's input_cost and output_cost per million tokens (Kong's series)");
+        _latency = _meter.CreateHistogram<double>("ai_llm_provider_latency_ms", description: "Time taken by LLM providers to return a response (Kong's series)");
+        _attempts = _meter.CreateCounter<long>("actors_attempts", description: "Provider calls by route, target and status");
+        _routeTokens = _meter.CreateCounter<long>("actors_tokens", description: "Tokens by route, target and token_type (prompt, completion)");
+        _timeToFirstToken = _meter.CreateHistogram<double>("actors_time_to_first_token_ms", description: "Time to the first streamed byte, by route and target");
         _failovers = _meter.CreateCounter<long>("actors_failovers", description: "Attempts that failed and moved the request to another target");
         _localPicks = _meter.CreateCounter<long>("actors_local_picks", description: "Targets this node picked itself because the route grain could not be reached");
     }
 
+    /// <summary>The labels of Kong's AI series, in Kong's order.</summary>
+    public static System.Diagnostics.TagList KongLabels(string provider, string model) => new()
+    {
+        { "ai_provider", provider },
+        { "ai_model", model },
+        { "cache_status", NoCache },
+        { "vector_db", NoCache },
+        { "embeddings_provider", NoCache },
+        { "embeddings_model", NoCache },
+        { "workspace", Workspace },
+    };
+
     public void RecordAttempt(ResolvedRoute route, ResolvedTarget target, AttemptResult result, double latencyMs)
     {
-        var tags = new System.Diagnostics.TagList
-        {
-            { "route", route.Name },
-            { "ai_provider", target.Spec.Provider },
-            { "ai_model", target.Spec.ModelName },
-            { "status", result.Status },
-        };
-        _requests.Add(1, tags);
-        var modelTags = new System.Diagnostics.TagList { { "route", route.Name }, { "ai_provider", target.Spec.Provider }, { "ai_model", target.Spec.ModelName } };
-        _latency.Record(latencyMs, modelTags);
-        if (result.FirstByteMs is { } firstByte) _timeToFirstToken.Record(firstByte, modelTags);
-        if (result.PromptTokens > 0) _tokens.Add(result.PromptTokens, Append(modelTags, "token_type", "prompt"));
-        if (result.CompletionTokens > 0) _tokens.Add(result.CompletionTokens, Append(modelTags, "token_type", "completion"));
+        var (provider, model) = (target.Spec.Provider, target.Spec.ModelName);
+        RecordKongSeries(target, result, latencyMs);
+
+        var ours = new System.Diagnostics.TagList { { "route", route.Name }, { "ai_provider", provider }, { "ai_model", model } };
+        _attempts.Add(1, Append(ours, "status", result.Status));
+        if (result.FirstByteMs is { } firstByte) _timeToFirstToken.Record(firstByte, ours);
+        if (result.PromptTokens > 0) _routeTokens.Add(result.PromptTokens, Append(ours, "token_type", "prompt"));
+        if (result.CompletionTokens > 0) _routeTokens.Add(result.CompletionTokens, Append(ours, "token_type", "completion"));
+        if (!result.Delivered && result.Error is { } failure) _failovers.Add(1, Append(ours, "reason", failure.Reason()));
+    }
+
+    private void RecordKongSeries(ResolvedTarget target, AttemptResult result, double latencyMs)
+    {
+        var kong = KongLabels(target.Spec.Provider, target.Spec.ModelName);
+        _requests.Add(1, kong);
+        _latency.Record(latencyMs, kong);
+        if (result.PromptTokens > 0) _tokens.Add(result.PromptTokens, Append(kong, "token_type", "prompt_tokens"));
+        if (result.CompletionTokens > 0) _tokens.Add(result.CompletionTokens, Append(kong, "token_type", "completion_tokens"));
+        if (result.PromptTokens + result.CompletionTokens > 0)
+            _tokens.Add(result.PromptTokens + result.CompletionTokens, Append(kong, "token_type", "total_tokens"));
         var options = target.Spec.Options;
-        if (options.InputCost is not null || options.OutputCost is not null)
-        {
-            var cost = (result.PromptTokens * (options.InputCost ?? 0) + result.CompletionTokens * (options.OutputCost ?? 0)) / 1_000_000;
-            if (cost > 0) _cost.Add(cost, modelTags);
-        }
-        if (!result.Delivered && result.Error is { } failure) _failovers.Add(1, Append(modelTags, "reason", failure.Reason()));
+        if (options.InputCost is null && options.OutputCost is null) return;
+        var cost = (result.PromptTokens * (options.InputCost ?? 0) + result.CompletionTokens * (options.OutputCost ?? 0)) / 1_000_000;
+        if (cost > 0) _cost.Add(cost, kong);
     }
 
     public void RecordLocalPick(string route) => _localPicks.Add(1, new KeyValuePair<string, object?>("route", route));

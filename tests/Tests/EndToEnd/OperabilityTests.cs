@@ -97,13 +97,29 @@ public sealed class OperabilityTests(ITestOutputHelper output) : GatewayProcessT
 
         string Line(string prefix, params string[] labels) =>
             text.Split('\n').Single(l => l.StartsWith(prefix + "{", StringComparison.Ordinal) && labels.All(l.Contains));
+        static IEnumerable<string> LabelNames(string line) =>
+            line[(line.IndexOf('{') + 1)..line.LastIndexOf('}')].Split("\",").Select(pair => pair[..pair.IndexOf('=')].TrimStart(','));
         double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.Equal(4, Value(Line("ai_llm_requests_total", "ai_model=\"good\"", "status=\"200\"")));
-        Assert.True(Value(Line("ai_llm_requests_total", "ai_model=\"bad\"", "status=\"503\"")) >= 2);
-        Assert.Equal(16, Value(Line("ai_llm_tokens_total", "ai_model=\"good\"", "token_type=\"completion\"")));
+        // Kong's series: Kong's names and exactly Kong's labels (no cache here, so its labels are empty).
+        string[] kongLabels = ["ai_provider", "ai_model", "cache_status", "vector_db", "embeddings_provider", "embeddings_model", "workspace"];
+        Assert.True(Value(Line("ai_llm_requests_total", "ai_model=\"bad\"")) >= 2);
+        Assert.Equal(4, Value(Line("ai_llm_requests_total", "ai_model=\"good\"")));
+        Assert.Equal(16, Value(Line("ai_llm_tokens_total", "ai_model=\"good\"", "token_type=\"completion_tokens\"")));
+        Assert.Equal(Value(Line("ai_llm_tokens_total", "ai_model=\"good\"", "token_type=\"prompt_tokens\"")) + 16,
+            Value(Line("ai_llm_tokens_total", "ai_model=\"good\"", "token_type=\"total_tokens\"")));
         Assert.True(Value(Line("ai_llm_cost_total", "ai_model=\"good\"")) > 0);
         Assert.Equal(4, Value(Line("ai_llm_provider_latency_ms_count", "ai_model=\"good\"")));
+        foreach (var name in new[] { "ai_llm_requests_total", "ai_llm_cost_total", "ai_llm_provider_latency_ms_count" })
+            Assert.Equal(kongLabels.Order(), LabelNames(Line(name, "ai_model=\"good\"")).Order());
+        Assert.Equal(kongLabels.Append("token_type").Order(), LabelNames(Line("ai_llm_tokens_total", "ai_model=\"good\"", "token_type=\"total_tokens\"")).Order());
+        Assert.Contains("workspace=\"default\"", Line("ai_llm_requests_total", "ai_model=\"good\""));
+        Assert.Contains("cache_status=\"\"", Line("ai_llm_requests_total", "ai_model=\"good\""));
+
+        // Ours, per route and status.
+        Assert.Equal(4, Value(Line("actors_attempts_total", "route=\"ops\"", "ai_model=\"good\"", "status=\"200\"")));
+        Assert.True(Value(Line("actors_attempts_total", "route=\"ops\"", "ai_model=\"bad\"", "status=\"503\"")) >= 2);
+        Assert.Equal(16, Value(Line("actors_tokens_total", "route=\"ops\"", "ai_model=\"good\"", "token_type=\"completion\"")));
         Assert.True(Value(Line("actors_failovers_total", "ai_model=\"bad\"", "reason=\"status\"")) >= 2);
     }
 
