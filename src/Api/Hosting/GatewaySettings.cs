@@ -11,7 +11,7 @@ public sealed class GatewaySettings
     /// <summary>How often the node asks the cluster for the config version; a new version is seen within this.</summary>
     public TimeSpan ConfigPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Largest chat request accepted (Kong's max_request_body_size default: 8 MiB); larger gets 413.</summary>
+    /// <summary>The node's ceiling on request bodies (nginx's client_max_body_size in Kong): a route reads at most the smaller of this and its max_request_body_size; larger gets 413.</summary>
     public int MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Largest config document accepted by <c>POST /config</c>.</summary>

@@ -5,7 +5,8 @@ namespace Actors.Api.Proxy;
 /// <summary>What the pipeline needs to know of a checked chat request.</summary>
 /// <param name="Stream">The client asked for a stream (<c>"stream": true</c>).</param>
 /// <param name="IncludeUsage">The client asked for a usage chunk at the end of the stream (<c>stream_options.include_usage</c>).</param>
-public readonly record struct ChatRequestInfo(bool Stream, bool IncludeUsage);
+/// <param name="Model">The request's <c>model</c>; null when absent or empty.</param>
+public readonly record struct ChatRequestInfo(bool Stream, bool IncludeUsage, string? Model = null);
 
 /// <summary>Step 4 (Check) of the pipeline (<see cref="ProxyHandler"/>): is the body an OpenAI chat request? Nothing is forwarded before.</summary>
 public static class ChatRequestReader
@@ -67,7 +68,8 @@ public static class ChatRequestReader
     private static ChatRequestInfo Describe(JsonElement root) => new(
         root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
         root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
-            && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True);
+            && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True,
+        root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name ? name : null);
 
     private static string? CheckType(JsonElement root, string name, JsonValueKind kind, string expected)
     {

@@ -15,8 +15,10 @@ namespace Actors.Api.Proxy;
 /// <list type="number">
 /// <item><b>Match</b>: the path to a route (<see cref="RouteTable"/>); chat routes take POST only.</item>
 /// <item><b>Admit</b>: key-auth, the consumer's rate limit, the route's cap on requests in flight (<see cref="ClientAccess"/>).</item>
-/// <item><b>Read</b>: the body, within <c>Gateway:MaxRequestBodyBytes</c> and <c>Gateway:RequestDeadline</c> (<see cref="RequestBodyReader"/>).</item>
-/// <item><b>Check</b>: it is an OpenAI chat request (<see cref="ChatRequestReader"/>).</item>
+/// <item><b>Read</b>: the body, within the route's <c>max_request_body_size</c> and <c>Gateway:MaxRequestBodyBytes</c>, and
+/// <c>Gateway:RequestDeadline</c> (<see cref="RequestBodyReader"/>).</item>
+/// <item><b>Check</b>: it is an OpenAI chat request (<see cref="ChatRequestReader"/>) the route's <c>response_streaming</c>
+/// lets through (<see cref="ResponseStreamingPolicy"/>).</item>
 /// <item><b>Pick</b>: a target from the route's grain, leaving out the ones that failed (<see cref="ITargetPicker"/>).</item>
 /// <item><b>Prepare</b>: the provider's request: rewritten byte for byte for OpenAI-compatible drivers, else the driver's
 /// own (<see cref="RequestPreparer"/>).</item>
@@ -71,7 +73,7 @@ public sealed class ProxyHandler(
         if (slot is null) return new ProxyAnswer(ProxyOutcome.RouteBusy);
 
         // 3. Read
-        var read = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, deadline, options.Value.RequestDeadline);
+        var read = await RequestBodyReader.ReadAsync(context.Request, route.MaxRequestBodyBytes(options.Value.MaxRequestBodyBytes), deadline, options.Value.RequestDeadline);
         using var body = read.Bytes;
         if (body is null) return read.Refusal;
 
@@ -79,8 +81,11 @@ public sealed class ProxyHandler(
         // there would hold up every other connection on that thread, so it moves to the thread pool first.
         if (body.WrittenCount > 64 * 1024) await Task.Yield();
         if (!ChatRequestReader.IsValid(body.WrittenMemory, out var request, out var error)) return new ProxyAnswer(ProxyOutcome.InvalidRequest, error);
+        var streaming = ResponseStreamingPolicy.Apply(route.Spec.ResponseStreaming, body.WrittenMemory, request);
+        using var forcedStream = streaming.Rewritten;
+        if (streaming.Refusal is not null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, streaming.Refusal);
 
-        return await ForwardWithFailoverAsync(context, route, new ClientRequest(body.WrittenMemory, request, deadline), log);
+        return await ForwardWithFailoverAsync(context, route, new ClientRequest(streaming.Body, streaming.Info, deadline), log);
     }
 
     private async Task<ResolvedRoute?> MatchAsync(HttpContext context)
@@ -106,7 +111,8 @@ public sealed class ProxyHandler(
     /// <summary>Steps 5–8, once per target until one answers, the route stops failing over, or time runs out.</summary>
     private async Task<ProxyAnswer?> ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ClientRequest request, RequestLog log)
     {
-        ulong excluded = 0;
+        // A model that is a target's model_alias leaves the other targets out from the start.
+        var excluded = route.Aliases.Excluded(request.Info.Model);
         (AttemptResult Result, int Target)? last = null;
         for (var number = 0; number <= route.Spec.Balancer.Retries; number++)
         {
@@ -145,7 +151,13 @@ public sealed class ProxyHandler(
         ClientRequest request, RequestLog log)
     {
         var (target, number) = (next.Target, next.Number);
-        // 6. Prepare
+        // 6. Prepare: first the target's model for this request (Kong's templates, an unset model.name), then its body
+        if (target.DependsOnRequest)
+        {
+            var filled = target.ForRequest(request.Info.Model, RequestValues.Lookup(context, route), out var templateError);
+            if (filled is null) return (null, templateError);
+            target = filled;
+        }
         using var buffer = new ArrayPoolBufferWriter<byte>(request.Body.Length + 256);
         if (RequestPreparer.Prepare(request.Body.Span, request.Info, target, buffer, out var error) is not { } prepared) return (null, error);
 

@@ -7,11 +7,11 @@ public enum ProxyOutcome
 {
     RouteNotFound,
     MethodNotAllowed,
-    /// <summary>The body is larger than <c>Gateway:MaxRequestBodyBytes</c>.</summary>
+    /// <summary>The body is larger than the route's limit (<c>max_request_body_size</c>, at most <c>Gateway:MaxRequestBodyBytes</c>).</summary>
     BodyTooLarge,
     /// <summary>The body did not arrive within <c>Gateway:RequestDeadline</c>.</summary>
     BodyTimedOut,
-    /// <summary>Not an OpenAI chat request (or one the target's driver cannot translate).</summary>
+    /// <summary>Not an OpenAI chat request, one the route refuses (<c>response_streaming: deny</c>), one lacking a value the target's model needs, or one the target's driver cannot translate.</summary>
     InvalidRequest,
     /// <summary>The route's cap on requests in flight on this node (<c>Gateway:MaxConcurrentRequestsPerRoute</c>).</summary>
     RouteBusy,

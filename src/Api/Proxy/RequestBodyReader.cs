@@ -7,7 +7,7 @@ namespace Actors.Api.Proxy;
 public readonly record struct RequestBody(ArrayPoolBufferWriter<byte>? Bytes, ProxyAnswer? Refusal);
 
 /// <summary>
-/// Step 3 (Read) of the pipeline (<see cref="ProxyHandler"/>): the whole body, at most <c>Gateway:MaxRequestBodyBytes</c>,
+/// Step 3 (Read) of the pipeline (<see cref="ProxyHandler"/>): the whole body, at most the route's limit (<see cref="Routing.RequestBodyLimit"/>),
 /// and within the request's deadline (<c>Gateway:RequestDeadline</c> from its arrival), so a client that drips its
 /// body cannot hold a request open longer than the deadline.
 /// </summary>

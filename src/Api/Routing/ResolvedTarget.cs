@@ -76,7 +76,38 @@ public sealed class ResolvedTarget
         return false;
     }
 
+    /// <summary>Resolves the target again for a spec filled in from one request; null when the target is the same for every request.</summary>
+    private Func<TargetSpec, ResolvedTarget>? _resolveForRequest;
+
+    /// <summary>Whether the model name or options depend on the request (Kong's templates, or an unset <c>model.name</c>).</summary>
+    public bool DependsOnRequest => _resolveForRequest is not null;
+
+    /// <summary>
+    /// This target as one request makes it (see <see cref="RequestModel"/>): itself when nothing depends on the request.
+    /// </summary>
+    /// <returns>Null and the client's error when the request lacks a value the target needs.</returns>
+    public ResolvedTarget? ForRequest(string? clientModel, Func<string, string, string?> lookup, out string? error)
+    {
+        error = null;
+        if (_resolveForRequest is null) return this;
+        if (RequestModel.Fill(Spec, clientModel, lookup, out error) is not { } filled) return null;
+        var resolved = _resolveForRequest(filled);
+        if (resolved.Problem is null && resolved.Upstream?.Scheme is "http" or "https") return resolved;
+        // Never the URL itself: it may carry a credential in its query.
+        error = $"target {Index}'s upstream is not valid with the values this request gave its templates";
+        return null;
+    }
+
     public static ResolvedTarget Resolve(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment)
+    {
+        var perRequest = RequestModel.DependsOnRequest(spec);
+        var target = ResolveSpec(index, spec, providers, environment, urlChecked: !perRequest);
+        if (perRequest) target._resolveForRequest = filled => ResolveSpec(index, filled, providers, environment, urlChecked: true);
+        return target;
+    }
+
+    /// <param name="urlChecked">False for a spec whose templates are not filled in yet: its URL is checked per request.</param>
+    private static ResolvedTarget ResolveSpec(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment, bool urlChecked)
     {
         var missing = new List<string>();
         string? Substitute(string? value)
@@ -104,7 +135,7 @@ public sealed class ResolvedTarget
         var problem = missing.Count > 0
             ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
             : driver is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
-            : upstream.Plain is null || upstream.Stream is null ? "the target has no valid upstream URL on this gateway node" : null;
+            : urlChecked && (upstream.Plain is null || upstream.Stream is null) ? "the target has no valid upstream URL on this gateway node" : null;
         return new ResolvedTarget(index, spec, driver, provider, upstream, provider.AuthParamValue, problem);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Actors.Api.Providers;
 using Actors.Grains.Interfaces.Configuration;
 
@@ -11,13 +12,33 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
     public string Name => Spec.Name;
     public IReadOnlyList<ResolvedTarget> Targets { get; } = targets;
 
+    /// <summary>The route's regex paths (Kong's <c>~</c> paths), in the order the file gives them.</summary>
+    public IReadOnlyList<Regex> RegexPaths { get; } = spec.Paths.Where(RoutePathPattern.IsRegex).Select(RoutePathPattern.Compile).ToArray();
+
+    /// <summary>Which targets a request's <c>model</c> leaves out (Kong's <c>model_alias</c>).</summary>
+    public ModelAliases Aliases { get; } = new(spec.Targets);
+
     /// <summary>Whether a failure of this kind (<c>error</c>, <c>timeout</c>, <c>http_503</c>...) moves the request to another target.</summary>
     public bool FailsOverOn(string criterion) => _failoverCriteria.Contains(criterion);
+
+    /// <summary>The largest request body this route reads on a node whose own limit is <paramref name="nodeLimit"/>.</summary>
+    public int MaxRequestBodyBytes(int nodeLimit) => RequestBodyLimit.Effective(Spec.MaxRequestBodySize, nodeLimit);
+
+    /// <summary>Kong's <c>uri_captures</c>: the named group <paramref name="name"/> of the first regex path matching <paramref name="path"/>.</summary>
+    public string? UriCapture(string path, string name)
+    {
+        foreach (var pattern in RegexPaths)
+        {
+            if (RoutePathPattern.Match(pattern, path) is not { } match) continue;
+            return match.Groups.TryGetValue(name, out var group) && group.Success && !int.TryParse(name, out _) ? group.Value : null;
+        }
+        return null;
+    }
 }
 
 /// <summary>
-/// This node's immutable path → route table for one config version. Paths are prefixes and the longest match
-/// wins, as in Kong's router.
+/// This node's immutable path → route table for one config version, matching as Kong's router does: regex paths
+/// (<c>~...</c>, anchored at the start) first, in the file's order; then prefixes, the longest match winning.
 /// </summary>
 public sealed class RouteTable
 {
@@ -26,6 +47,7 @@ public sealed class RouteTable
     private readonly int[] _prefixLengths;
     private readonly Dictionary<string, ResolvedRoute> _byName;
     private readonly Dictionary<string, ConsumerSpec> _consumersByKeyDigest;
+    private readonly (Regex Pattern, ResolvedRoute Route)[] _byRegex;
 
     public static RouteTable Empty { get; } = new(new GatewayConfig(), ProviderRegistry.Default, _ => null);
 
@@ -40,8 +62,9 @@ public sealed class RouteTable
             .ToDictionary(e => e.d, e => e.c, StringComparer.Ordinal);
         var byPrefix = new Dictionary<string, ResolvedRoute>(StringComparer.Ordinal);
         foreach (var route in routes)
-            foreach (var path in route.Spec.Paths)
+            foreach (var path in route.Spec.Paths.Where(p => !RoutePathPattern.IsRegex(p)))
                 byPrefix.TryAdd(path, route);
+        _byRegex = routes.SelectMany(r => r.RegexPaths.Select(pattern => (pattern, r))).ToArray();
         _byPrefix = byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
         _prefixLengths = byPrefix.Keys.Select(p => p.Length).Distinct().OrderDescending().ToArray();
     }
@@ -52,6 +75,8 @@ public sealed class RouteTable
 
     public ResolvedRoute? Match(string path)
     {
+        foreach (var (pattern, route) in _byRegex)
+            if (RoutePathPattern.Match(pattern, path) is not null) return route;
         foreach (var length in _prefixLengths)
             if (length <= path.Length && _byPrefix.TryGetValue(path.AsSpan(0, length), out var route)) return route;
         return null;

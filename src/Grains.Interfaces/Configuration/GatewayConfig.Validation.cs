@@ -125,7 +125,7 @@ public sealed partial record RouteSpec
         if (Paths.Count == 0) problems.Add(at, "must list at least one path");
         for (var i = 0; i < Paths.Count; i++)
         {
-            if (Paths[i].StartsWith('~')) problems.Add($"{at}[{i}]", "regex paths are not supported; use a prefix such as /route1");
+            if (RoutePathPattern.IsRegex(Paths[i])) problems.AddIf(RoutePathPattern.Problem(Paths[i]), $"{at}[{i}]");
             else if (!Paths[i].StartsWith('/')) problems.Add($"{at}[{i}]", "must start with /");
         }
     }
@@ -167,7 +167,7 @@ public sealed partial record TargetSpec
     {
         if (Provider.Length == 0) problems.Add($"{at}.model.provider", Required);
         else problems.AddIf(ProviderNames.Problem(Provider), $"{at}.model.provider");
-        if (ModelName.Length == 0) problems.Add($"{at}.model.name", Required);
+        // An unset model.name means the request's model (Kong's normalize-request).
         problems.Choice(RouteType, RouteTypes.Choices, $"{at}.route_type");
         problems.Range(Weight, SpecRanges.Weight, $"{at}.weight");
         Options.Validate($"{at}.model.options", problems);
@@ -191,7 +191,8 @@ public sealed partial record ModelOptions
     /// <summary>Null when <paramref name="url"/> (placeholders resolved, or none) is an absolute http(s) URL.</summary>
     public static string? UrlProblem(string url)
     {
-        if (EnvPlaceholders.Contains(url)) return null; // checked once resolved, on the node that forwards
+        // Checked once resolved, on the node that forwards; a template, once a request has filled it in.
+        if (EnvPlaceholders.Contains(url) || ModelTemplate.Contains(url)) return null;
         return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
             ? null : "must be an absolute http or https URL";
     }

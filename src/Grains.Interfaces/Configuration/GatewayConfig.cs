@@ -55,7 +55,10 @@ public sealed partial record RouteSpec
     [Id(8)] public KeyAuthSpec? KeyAuth { get; init; }
     /// <summary>Kong's <c>response_streaming</c>: <c>allow</c>, <c>deny</c> (refuse streaming requests) or <c>always</c>.</summary>
     [Id(9)] public string ResponseStreaming { get; init; } = ResponseStreamingModes.Allow;
-    /// <summary>Kong's <c>max_request_body_size</c> in bytes; null when the file leaves it to the default.</summary>
+    /// <summary>Kong's default <c>max_request_body_size</c> (3.15): 1 MiB.</summary>
+    public const int DefaultMaxRequestBodySize = 1_048_576;
+
+    /// <summary>Kong's <c>max_request_body_size</c> in bytes (0: no limit of its own); null when the file leaves it to the default.</summary>
     [Id(10)] public int? MaxRequestBodySize { get; init; }
     /// <summary>Kong's <c>llm_format</c>: the format clients speak.</summary>
     [Id(11)] public string LlmFormat { get; init; } = LlmFormats.OpenAI;
@@ -125,6 +128,7 @@ public sealed partial record TargetSpec
     public const int DefaultWeight = 100;
 
     [Id(0)] public string Provider { get; init; } = "";
+    /// <summary>Kong's <c>model.name</c>, possibly with templates (<see cref="ModelTemplate"/>); empty when unset: the request's model is used.</summary>
     [Id(1)] public string ModelName { get; init; } = "";
     [Id(2)] public ModelOptions Options { get; init; } = new();
     [Id(3)] public string RouteType { get; init; } = RouteTypes.Chat;

@@ -113,7 +113,7 @@ public class DeckConfigParserTests
     public void Every_problem_is_reported_with_its_path()
     {
         var yaml = Route("""
-                - model: {provider: openai}
+                - model: {provider: openai, name: ""}
                   route_type: llm/v1/chat
                 - model: {provider: nope, name: x, options: {temperature: "1.0", top_p: 3}}
                   route_type: llm/v1/embeddings
@@ -124,7 +124,7 @@ public class DeckConfigParserTests
 
         Assert.Null(result.Config);
         const string t = "services[0].routes[0].plugins[0].config";
-        Assert.Contains($"{t}.targets[0].model.name: required (line 12)", result.Problems);
+        Assert.Contains($"{t}.targets[0].model.name: must not be empty (line 12)", result.Problems);
         Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: {string.Join(", ", ProviderRegistry.Default.Names)} (line 14)", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.temperature: must be a number (line 14)", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.top_p: must be between 0 and 1 (line 14)", result.Problems);

@@ -49,7 +49,7 @@ public class GatewayConfigValidationTests
     [Fact]
     public void Routes_names_paths_and_revisions_are_checked()
     {
-        var unnamed = new RouteSpec { Name = "", Paths = ["nope", "~/x"], Targets = [Target()], PluginScope = RouteSpec.ServiceScope };
+        var unnamed = new RouteSpec { Name = "", Paths = ["nope", "~/x(", "~/ok/(?<model>[^/]+)"], Targets = [Target()], PluginScope = RouteSpec.ServiceScope };
         var twin = Route(Target()) with { Name = "a", Paths = ["/x"] };
 
         var problems = new GatewayConfig { Services = [new ServiceSpec { Routes = [unnamed, twin, twin] }] }.Validate().Select(p => p.ToString()).ToList();
@@ -58,7 +58,7 @@ public class GatewayConfigValidationTests
         [
             "services[0].routes[0].name: required",
             "services[0].routes[0].paths[0]: must start with /",
-            "services[0].routes[0].paths[1]: regex paths are not supported; use a prefix such as /route1",
+            "services[0].routes[0].paths[1]: is not a valid regular expression (Invalid pattern '^/x(' at offset 4. Not enough )'s.)",
             "services[0].routes[0]: has no revision (build the spec with WithRevision())",
             "services[0].routes: route name 'a' is used more than once",
             "services[0].routes: path '/x' of route 'a' is already used by route 'a'",

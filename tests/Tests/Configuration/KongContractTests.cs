@@ -126,7 +126,7 @@ public class KongContractTests
             ["gemini.location_id"] = "us-central1", ["gemini.project_id"] = "p1",
         }, spec.Options.ProviderOptions);
         Assert.Equal("2023-05-15", spec.Options.ProviderOption("azure_api_version")); // Kong's default when unset
-        Assert.Equal(5, result.Warnings.Count); // response_streaming, max_request_body_size, model_alias, allow_override, log_statistics
+        Assert.Equal(2, result.Warnings.Count); // allow_override, log_statistics
         Assert.DoesNotContain("aws-secret", System.Text.Json.JsonSerializer.Serialize(result.Config));
     }
 

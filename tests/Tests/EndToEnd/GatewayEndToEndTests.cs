@@ -103,12 +103,12 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : GatewayProc
     {
         await Node.PostConfigAsync(SeedConfig);
 
-        var bad = await Node.PostConfigAsync(SeedConfig.Replace("name: gpt-5", "name:").Replace("algorithm: round-robin", "algorithm: semantic"));
+        var bad = await Node.PostConfigAsync(SeedConfig.Replace("name: gpt-5", "name: \"\"").Replace("algorithm: round-robin", "algorithm: semantic"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var error = (await Json(bad))["error"]!;
         Assert.Equal("invalid_request_error", (string)error["type"]!);
         var problems = error["problems"]!.AsArray().Select(p => (string)p!).ToList();
-        Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.targets[1].model.name: required (line "));
+        Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.targets[1].model.name: must not be empty (line "));
         Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.balancer.algorithm: 'semantic' is not supported yet"));
 
         var configText = await Node.Http.GetStringAsync(Node.AdminUrl + "/config");

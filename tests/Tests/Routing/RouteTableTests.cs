@@ -46,6 +46,31 @@ public class RouteTableTests
         Assert.Equal(expected, table.Match(path)?.Name);
     }
 
+    [Theory]
+    [InlineData("/models/gpt-5/chat", "regex", "gpt-5")]
+    [InlineData("/models/gpt-5/chat/completions", "regex", "gpt-5")] // anchored at the start only, as in Kong
+    [InlineData("/models/gpt-5", "prefix", null)]                     // the regex does not match: the prefix does
+    [InlineData("/x/models/gpt-5/chat", "other", null)]
+    public void Regex_paths_match_before_prefixes_and_their_named_groups_are_uri_captures(string path, string expected, string? model)
+    {
+        var table = new RouteTable(new GatewayConfig
+        {
+            Version = 1,
+            Services = [new ServiceSpec { Routes = [Route("prefix", "/models"), Route("regex", "~/models/(?<model>[^/]+)/chat"), Route("other", "/x")] }],
+        }, ProviderRegistry.Default, _ => null);
+
+        var route = table.Match(path);
+
+        Assert.Equal(expected, route?.Name);
+        Assert.Equal(model, route?.UriCapture(path, "model"));
+        Assert.Null(route?.UriCapture(path, "missing"));
+    }
+
+    [Fact]
+    public void Kongs_pcre_named_groups_are_read_too() =>
+        Assert.Equal("d1", new RouteTable(new GatewayConfig { Version = 1, Services = [new ServiceSpec { Routes = [Route("r", "~/d/(?P<id>\\w+)$")] }] },
+            ProviderRegistry.Default, _ => null).Match("/d/d1")!.UriCapture("/d/d1", "id"));
+
     [Fact]
     public void Targets_without_upstream_url_use_the_provider_default()
     {

@@ -105,8 +105,9 @@ internal static class AiProxyAdvancedSchema
     public static readonly Entity<TargetSpec> Model = Entity<TargetSpec>.Declare(f =>
     [
         f.Text("provider", s => s.Provider, (s, v) => s with { Provider = v }, notEmpty: true, check: DriverProblem).Required(),
-        f.Text("name", s => s.ModelName, (s, v) => s with { ModelName = v }, notEmpty: true).Required(),
-        f.Text("model_alias", s => s.ModelAlias, (s, v) => s with { ModelAlias = v }).NoEffect("the balancer picks the target, whatever model the request names"),
+        // Unset: the request's model is used (an empty string is refused, as Kong refuses it).
+        f.Text("name", s => s.ModelName.Length == 0 ? null : s.ModelName, (s, v) => s with { ModelName = v }, notEmpty: true),
+        f.Text("model_alias", s => s.ModelAlias, (s, v) => s with { ModelAlias = v }),
         f.Record("options", Options, s => s.Options, (s, v) => s with { Options = v }),
     ]);
 
@@ -179,10 +180,8 @@ internal static class AiProxyAdvancedSchema
         f.Records("targets", Target, s => s.Targets, (s, v) => s with { Targets = v }).Required(),
         f.Record("balancer", Balancer, s => s.Balancer, (s, v) => s with { Balancer = v }),
         f.Flag("model_name_header", s => s.ModelNameHeader, (s, v) => s with { ModelNameHeader = v }),
-        f.Text("response_streaming", s => s.ResponseStreaming, (s, v) => s with { ResponseStreaming = v }, oneOf: ResponseStreamingModes.Choices)
-            .NoEffect("a response streams when the request asks for it"),
-        f.Int("max_request_body_size", SpecRanges.NonNegativeInt, s => s.MaxRequestBodySize, (s, v) => s with { MaxRequestBodySize = v })
-            .NoEffect("the node-wide Gateway:MaxRequestBodyBytes applies").Default(1_048_576),
+        f.Text("response_streaming", s => s.ResponseStreaming, (s, v) => s with { ResponseStreaming = v }, oneOf: ResponseStreamingModes.Choices),
+        f.Int("max_request_body_size", SpecRanges.NonNegativeInt, s => s.MaxRequestBodySize, (s, v) => s with { MaxRequestBodySize = v }),
         f.Text("llm_format", s => s.LlmFormat, (s, v) => s with { LlmFormat = v }, oneOf: LlmFormats.Choices),
         f.Text("genai_category", oneOf: new Choices("genai category", GenAICategories, GenAICategories)).NoEffect().Default("text/generation"),
         f.Record("embeddings", Embeddings).NoEffect(SemanticOnly),
