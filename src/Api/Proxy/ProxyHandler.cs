@@ -16,7 +16,7 @@ namespace Actors.Api.Proxy;
 /// <item><b>Match</b>: the path to a route (<see cref="RouteTable"/>); chat routes take POST only.</item>
 /// <item><b>Admit</b>: key-auth, the consumer's rate limit, the route's cap on requests in flight (<see cref="ClientAccess"/>).</item>
 /// <item><b>Read</b>: the body, within <c>Gateway:MaxRequestBodyBytes</c> and <c>Gateway:RequestDeadline</c> (<see cref="RequestBodyReader"/>).</item>
-/// <item><b>Check</b>: it is an OpenAI chat request (<see cref="ChatRequestReader"/>).</item>
+/// <item><b>Check</b>: it is a chat request in the route's client format (<see cref="RequestCheck"/>).</item>
 /// <item><b>Pick</b>: a target from the route's grain, leaving out the ones that failed (<see cref="ITargetPicker"/>).</item>
 /// <item><b>Prepare</b>: the provider's request: rewritten byte for byte for OpenAI-compatible drivers, else the driver's
 /// own (<see cref="RequestPreparer"/>).</item>
@@ -47,7 +47,7 @@ public sealed class ProxyHandler(
             var answer = await HandleAsync(context, log);
             // 9. Answer
             if (answer is not null && !context.RequestAborted.IsCancellationRequested)
-                await ProxyOutcomes.WriteAsync(context, log.Route, answer);
+                await ProxyOutcomes.WriteAsync(context, log.Route, answer, log.Route is { } name ? routes.Current.Find(name)?.ClientFormat : null);
         }
         finally
         {
@@ -78,7 +78,7 @@ public sealed class ProxyHandler(
         // 4. Check. Socket completions run inline on the socket threads (SocketCompletions): checking a large body
         // there would hold up every other connection on that thread, so it moves to the thread pool first.
         if (body.WrittenCount > 64 * 1024) await Task.Yield();
-        if (!ChatRequestReader.IsValid(body.WrittenMemory, out var request, out var error)) return new ProxyAnswer(ProxyOutcome.InvalidRequest, error);
+        if (RequestCheck.Check(route, context.Request.Path.Value ?? "/", body.WrittenMemory, out var request) is { } refused) return refused;
 
         return await ForwardWithFailoverAsync(context, route, new ClientRequest(body.WrittenMemory, request, deadline), log);
     }

@@ -1,4 +1,5 @@
 using Actors.Api.Providers;
+using Actors.Api.Providers.ClientFormats;
 using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Routing;
@@ -10,6 +11,13 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
     public RouteSpec Spec { get; } = spec;
     public string Name => Spec.Name;
     public IReadOnlyList<ResolvedTarget> Targets { get; } = targets;
+
+    /// <summary>The format the route's clients speak (<c>llm_format</c>); null for OpenAI's.</summary>
+    public IClientFormat? ClientFormat { get; } = ClientFormatRegistry.Find(spec.LlmFormat);
+
+    /// <summary>The part of <paramref name="path"/> after the longest of this route's paths it starts with (<c>/v1/messages</c>).</summary>
+    public string SubPath(string path) =>
+        path[(Spec.Paths.Where(p => path.StartsWith(p, StringComparison.Ordinal)).Select(p => p.Length).DefaultIfEmpty(0).Max())..];
 
     /// <summary>Whether a failure of this kind (<c>error</c>, <c>timeout</c>, <c>http_503</c>...) moves the request to another target.</summary>
     public bool FailsOverOn(string criterion) => _failoverCriteria.Contains(criterion);
@@ -33,7 +41,7 @@ public sealed class RouteTable
     {
         Config = config;
         var routes = config.Routes
-            .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment)).ToArray()))
+            .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment, ClientFormatRegistry.Find(r.LlmFormat))).ToArray()))
             .ToArray();
         _byName = routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _consumersByKeyDigest = config.Consumers.SelectMany(c => c.KeyDigests.Select(d => (d, c)))
