@@ -91,7 +91,7 @@ public static class TranslatingRelay
     {
         var client = attempt.Context.Response;
         HeaderTransformer.CopyResponseHeaders(attempt, response, (int)response.StatusCode, copyProviderHeaders: false);
-        client.ContentType = "text/event-stream";
+        client.ContentType = translator is Providers.ClientFormats.IStreamContentType native ? native.ContentType : "text/event-stream";
         client.Headers.CacheControl = "no-cache";
         attempt.Context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await client.StartAsync(attempt.Aborted);

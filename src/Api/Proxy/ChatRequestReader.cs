@@ -26,20 +26,31 @@ public static class ChatRequestReader
     public static bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error)
     {
         info = default;
-        if (body.IsEmpty) { error = "the request body is empty; expected a JSON object with a messages array"; return false; }
+        using var document = TryParse(body, "a JSON object with a messages array", out error);
+        if (document is null) return false;
+        error = Check(document.RootElement);
+        if (error is null) info = Describe(document.RootElement);
+        return error is null;
+    }
+
+    /// <summary>
+    /// The body as JSON under the rules every client format shares (valid UTF-8, no duplicate keys, nesting up to
+    /// <see cref="MaxDepth"/>); null and why when it is not. <paramref name="expected"/> names what an empty body lacks.
+    /// </summary>
+    public static JsonDocument? TryParse(ReadOnlyMemory<byte> body, string expected, out string? error)
+    {
+        error = null;
+        if (body.IsEmpty) { error = $"the request body is empty; expected {expected}"; return null; }
         // The JSON reader checks UTF-8 only where it decodes; a provider would choke on the rest.
-        if (!System.Text.Unicode.Utf8.IsValid(body.Span)) { error = "the request body is not valid UTF-8"; return false; }
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span)) { error = "the request body is not valid UTF-8"; return null; }
         try
         {
-            using var document = JsonDocument.Parse(body, Options);
-            error = Check(document.RootElement);
-            if (error is null) info = Describe(document.RootElement);
-            return error is null;
+            return JsonDocument.Parse(body, Options);
         }
         catch (JsonException ex)
         {
             error = $"the request body is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')})";
-            return false;
+            return null;
         }
     }
 
@@ -71,14 +82,14 @@ public static class ChatRequestReader
             && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True,
         root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } name ? name : null);
 
-    private static string? CheckType(JsonElement root, string name, JsonValueKind kind, string expected)
+    public static string? CheckType(JsonElement root, string name, JsonValueKind kind, string expected)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         var ok = kind == JsonValueKind.True ? value.ValueKind is JsonValueKind.True or JsonValueKind.False : value.ValueKind == kind;
         return ok ? null : $"'{name}' must be {expected}";
     }
 
-    private static string? CheckInteger(JsonElement root, string name)
+    public static string? CheckInteger(JsonElement root, string name)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _) ? null : $"'{name}' must be an integer";

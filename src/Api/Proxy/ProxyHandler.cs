@@ -17,8 +17,8 @@ namespace Actors.Api.Proxy;
 /// <item><b>Admit</b>: key-auth, the consumer's rate limit, the route's cap on requests in flight (<see cref="ClientAccess"/>).</item>
 /// <item><b>Read</b>: the body, within the route's <c>max_request_body_size</c> and <c>Gateway:MaxRequestBodyBytes</c>, and
 /// <c>Gateway:RequestDeadline</c> (<see cref="RequestBodyReader"/>).</item>
-/// <item><b>Check</b>: it is an OpenAI chat request (<see cref="ChatRequestReader"/>) the route's <c>response_streaming</c>
-/// lets through (<see cref="ResponseStreamingPolicy"/>).</item>
+/// <item><b>Check</b>: it is a chat request in the route's client format (<see cref="RequestCheck"/>) the route's
+/// <c>response_streaming</c> lets through (<see cref="ResponseStreamingPolicy"/>).</item>
 /// <item><b>Pick</b>: a target from the route's grain, leaving out the ones that failed (<see cref="ITargetPicker"/>).</item>
 /// <item><b>Prepare</b>: the provider's request: rewritten byte for byte for OpenAI-compatible drivers, else the driver's
 /// own (<see cref="RequestPreparer"/>).</item>
@@ -49,7 +49,7 @@ public sealed class ProxyHandler(
             var answer = await HandleAsync(context, log);
             // 9. Answer
             if (answer is not null && !context.RequestAborted.IsCancellationRequested)
-                await ProxyOutcomes.WriteAsync(context, log.Route, answer);
+                await ProxyOutcomes.WriteAsync(context, log.Route, answer, log.Route is { } name ? routes.Current.Find(name)?.ClientFormat : null);
         }
         finally
         {
@@ -80,8 +80,8 @@ public sealed class ProxyHandler(
         // 4. Check. Socket completions run inline on the socket threads (SocketCompletions): checking a large body
         // there would hold up every other connection on that thread, so it moves to the thread pool first.
         if (body.WrittenCount > 64 * 1024) await Task.Yield();
-        if (!ChatRequestReader.IsValid(body.WrittenMemory, out var request, out var error)) return new ProxyAnswer(ProxyOutcome.InvalidRequest, error);
-        var streaming = ResponseStreamingPolicy.Apply(route.Spec.ResponseStreaming, body.WrittenMemory, request);
+        if (RequestCheck.Check(route, context.Request.Path.Value ?? "/", body.WrittenMemory, out var request) is { } refused) return refused;
+        var streaming = ResponseStreamingPolicy.Apply(route.Spec.ResponseStreaming, body.WrittenMemory, request, canRewrite: route.ClientFormat is null);
         using var forcedStream = streaming.Rewritten;
         if (streaming.Refusal is not null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, streaming.Refusal);
 

@@ -1,6 +1,7 @@
 using Actors.Api.Errors;
 using System.Text.Json;
 using Actors.Api.Forwarding;
+using Actors.Api.Providers.ClientFormats;
 
 namespace Actors.Api.Proxy;
 
@@ -21,7 +22,7 @@ public static class ProxyOutcomes
     /// <summary>Status, OpenAI error type and message of an outcome.</summary>
     public static (int Status, string Type, string Message) Describe(ProxyAnswer answer, string? route) => answer.Outcome switch
     {
-        ProxyOutcome.RouteNotFound => (404, OpenAIError.NotFound, "no Route matched with those values"),
+        ProxyOutcome.RouteNotFound => (404, OpenAIError.NotFound, answer.Detail ?? "no Route matched with those values"),
         ProxyOutcome.MethodNotAllowed => (405, OpenAIError.InvalidRequest, $"route '{route}' accepts only POST chat requests"),
         ProxyOutcome.BodyTooLarge => (413, OpenAIError.InvalidRequest, $"the request body is larger than {answer.Detail} bytes"),
         ProxyOutcome.BodyTimedOut => (408, OpenAIError.Timeout, $"the request body did not arrive within the gateway's request deadline ({answer.Detail})"),
@@ -40,7 +41,8 @@ public static class ProxyOutcomes
         _ => throw new ArgumentOutOfRangeException(nameof(answer), answer.Outcome, null),
     };
 
-    public static async Task WriteAsync(HttpContext context, string? route, ProxyAnswer answer)
+    /// <param name="format">The route's client format when not OpenAI's: errors take its shape.</param>
+    public static async Task WriteAsync(HttpContext context, string? route, ProxyAnswer answer, IClientFormat? format = null)
     {
         if (context.Response.HasStarted) return;
         var headers = context.Response.Headers;
@@ -52,8 +54,8 @@ public static class ProxyOutcomes
                 headers["X-Actors-Route"] = route;
                 break;
         }
-        // The provider's own error when it is in OpenAI's shape already: SDKs show its message.
-        if (answer.HeldBack is { } error && IsOpenAIError(error.Body))
+        // The provider's own error when it is in the client's shape already (a format's driver translated it): SDKs show its message.
+        if (answer.HeldBack is { } error && (format is null ? IsOpenAIError(error.Body) : error.Body.Length > 0))
         {
             context.Response.StatusCode = error.Status;
             context.Response.ContentType = error.ContentType ?? "application/json";
@@ -62,7 +64,16 @@ public static class ProxyOutcomes
             return;
         }
         var (status, type, message) = Describe(answer, route);
-        await OpenAIError.WriteAsync(context, status, message, type);
+        if (format is null)
+        {
+            await OpenAIError.WriteAsync(context, status, message, type);
+            return;
+        }
+        var body = format.ErrorBody(status, message);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     private static bool IsOpenAIError(byte[] body)

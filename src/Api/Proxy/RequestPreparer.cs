@@ -2,6 +2,7 @@ using CommunityToolkit.HighPerformance.Buffers;
 using System.Text.Json;
 using Actors.Api.Forwarding;
 using Actors.Api.Providers;
+using Actors.Api.Providers.ClientFormats;
 using Actors.Api.Routing;
 
 namespace Actors.Api.Proxy;
@@ -26,7 +27,9 @@ public static class RequestPreparer
         ProviderRequest provider;
         try
         {
-            provider = target.Driver.WriteRequest(request, target.Provider, output);
+            provider = target.Driver is IClientFormatDriver format
+                ? format.WriteClientRequest(request, info.Stream, target.Provider, output)
+                : target.Driver.WriteRequest(request, target.Provider, output);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
         {

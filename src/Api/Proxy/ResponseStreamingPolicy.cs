@@ -18,10 +18,12 @@ public static class ResponseStreamingPolicy
 {
     public const string Denied = "response streaming is not enabled for this LLM";
 
-    public static StreamingDecision Apply(string mode, ReadOnlyMemory<byte> body, ChatRequestInfo info)
+    /// <param name="canRewrite">False for a native client format (Gemini, Bedrock, Anthropic), whose stream is chosen by
+    /// its endpoint or its own body: <c>always</c> then leaves the request as the client sent it.</param>
+    public static StreamingDecision Apply(string mode, ReadOnlyMemory<byte> body, ChatRequestInfo info, bool canRewrite = true)
     {
         if (info.Stream && mode == ResponseStreamingModes.Deny) return new StreamingDecision(body, info, Denied, null);
-        if (info.Stream || mode != ResponseStreamingModes.Always) return new StreamingDecision(body, info, null, null);
+        if (info.Stream || mode != ResponseStreamingModes.Always || !canRewrite) return new StreamingDecision(body, info, null, null);
         var rewritten = new ArrayPoolBufferWriter<byte>(body.Length + 16);
         WriteStreaming(body.Span, rewritten);
         return new StreamingDecision(rewritten.WrittenMemory, info with { Stream = true }, null, rewritten);

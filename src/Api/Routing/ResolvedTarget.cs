@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Actors.Api.Configuration;
 using Actors.Api.Providers;
+using Actors.Api.Providers.ClientFormats;
 using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Routing;
@@ -98,16 +99,19 @@ public sealed class ResolvedTarget
         return null;
     }
 
-    public static ResolvedTarget Resolve(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment)
+    /// <param name="format">The route's client format when not OpenAI's: the provider's driver is wrapped for it.</param>
+    public static ResolvedTarget Resolve(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment,
+        IClientFormat? format = null)
     {
         var perRequest = RequestModel.DependsOnRequest(spec);
-        var target = ResolveSpec(index, spec, providers, environment, urlChecked: !perRequest);
-        if (perRequest) target._resolveForRequest = filled => ResolveSpec(index, filled, providers, environment, urlChecked: true);
+        var target = ResolveSpec(index, spec, providers, environment, format, urlChecked: !perRequest);
+        if (perRequest) target._resolveForRequest = filled => ResolveSpec(index, filled, providers, environment, format, urlChecked: true);
         return target;
     }
 
     /// <param name="urlChecked">False for a spec whose templates are not filled in yet: its URL is checked per request.</param>
-    private static ResolvedTarget ResolveSpec(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment, bool urlChecked)
+    private static ResolvedTarget ResolveSpec(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment,
+        IClientFormat? format, bool urlChecked)
     {
         var missing = new List<string>();
         string? Substitute(string? value)
@@ -128,13 +132,15 @@ public sealed class ResolvedTarget
             AuthParamName = spec.Auth.ParamName, AuthParamValue = Substitute(spec.Auth.ParamValue), AuthParamLocation = spec.Auth.ParamLocation,
             AwsAccessKeyId = Substitute(spec.Auth.AwsAccessKeyId), AwsSecretAccessKey = Substitute(spec.Auth.AwsSecretAccessKey),
         };
-        var driver = providers.Find(spec.Provider);
+        var native = providers.Find(spec.Provider);
+        var driver = format is null || native is null ? native : format.DriverFor(native);
         // Drivers are pure: both endpoints are resolved once here instead of on every attempt.
         var upstream = (Plain: WithQueryCredential(driver?.ResolveUrl(provider, configured, stream: false), spec.Auth, provider.AuthParamValue),
             Stream: WithQueryCredential(driver?.ResolveUrl(provider, configured, stream: true), spec.Auth, provider.AuthParamValue));
         var problem = missing.Count > 0
             ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
-            : driver is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
+            : native is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
+            : driver is null ? $"provider '{spec.Provider}' cannot serve clients of llm_format '{format!.Name}'"
             : urlChecked && (upstream.Plain is null || upstream.Stream is null) ? "the target has no valid upstream URL on this gateway node" : null;
         return new ResolvedTarget(index, spec, driver, provider, upstream, provider.AuthParamValue, problem);
     }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Actors.Api.Providers;
+using Actors.Api.Providers.ClientFormats;
 using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Routing;
@@ -17,6 +18,13 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
 
     /// <summary>Which targets a request's <c>model</c> leaves out (Kong's <c>model_alias</c>).</summary>
     public ModelAliases Aliases { get; } = new(spec.Targets);
+
+    /// <summary>The format the route's clients speak (<c>llm_format</c>); null for OpenAI's.</summary>
+    public IClientFormat? ClientFormat { get; } = ClientFormatRegistry.Find(spec.LlmFormat);
+
+    /// <summary>The part of <paramref name="path"/> after the longest of this route's paths it starts with (<c>/v1/messages</c>).</summary>
+    public string SubPath(string path) =>
+        path[(Spec.Paths.Where(p => path.StartsWith(p, StringComparison.Ordinal)).Select(p => p.Length).DefaultIfEmpty(0).Max())..];
 
     /// <summary>Whether a failure of this kind (<c>error</c>, <c>timeout</c>, <c>http_503</c>...) moves the request to another target.</summary>
     public bool FailsOverOn(string criterion) => _failoverCriteria.Contains(criterion);
@@ -55,7 +63,7 @@ public sealed class RouteTable
     {
         Config = config;
         var routes = config.Routes
-            .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment)).ToArray()))
+            .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment, ClientFormatRegistry.Find(r.LlmFormat))).ToArray()))
             .ToArray();
         _byName = routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _consumersByKeyDigest = config.Consumers.SelectMany(c => c.KeyDigests.Select(d => (d, c)))

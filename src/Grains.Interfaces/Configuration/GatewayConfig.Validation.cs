@@ -134,7 +134,11 @@ public sealed partial record RouteSpec
     {
         if (Targets.Count == 0) problems.Add(at, "must list at least one target");
         if (Targets.Count > RouteLimits.MaxTargets) problems.Add(at, $"may list at most {RouteLimits.MaxTargets} targets");
-        for (var i = 0; i < Targets.Count; i++) Targets[i].Validate($"{at}[{i}]", problems);
+        for (var i = 0; i < Targets.Count; i++)
+        {
+            Targets[i].Validate($"{at}[{i}]", problems);
+            problems.AddIf(LlmFormats.ProviderProblem(LlmFormat, Targets[i].Provider), $"{at}[{i}].model.provider");
+        }
     }
 }
 

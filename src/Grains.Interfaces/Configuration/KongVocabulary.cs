@@ -129,12 +129,25 @@ public static class ResponseStreamingModes
     public static readonly Choices Choices = new("response streaming mode", Known, Known);
 }
 
-/// <summary>Kong's <c>config.llm_format</c>: the format clients speak. This gateway speaks OpenAI's.</summary>
+/// <summary>
+/// Kong's <c>config.llm_format</c>: the format clients speak. <c>anthropic</c> reaches every provider through the
+/// gateway's internal (OpenAI chat) shape; <c>gemini</c> and <c>bedrock</c> are passed through to their own provider
+/// only, as in Kong.
+/// </summary>
 public static class LlmFormats
 {
-    public const string OpenAI = "openai";
-    public static readonly IReadOnlyList<string> Supported = [OpenAI];
-    public static readonly Choices Choices = new("llm format", ["anthropic", "bedrock", "cohere", "gemini", "huggingface", OpenAI], Supported);
+    public const string OpenAI = "openai", Anthropic = "anthropic", Gemini = "gemini", Bedrock = "bedrock";
+    public static readonly IReadOnlyList<string> Supported = [Anthropic, Bedrock, Gemini, OpenAI];
+    public static readonly Choices Choices = new("llm format", [Anthropic, Bedrock, "cohere", Gemini, "huggingface", OpenAI], Supported);
+
+    /// <summary>Formats passed through to their own provider only: every target must be of that provider.</summary>
+    public static bool IsNativeOnly(string format) => format is Gemini or Bedrock;
+
+    /// <summary>Why <paramref name="provider"/> cannot serve clients speaking <paramref name="format"/>; null when it can.</summary>
+    public static string? ProviderProblem(string format, string provider) =>
+        IsNativeOnly(format) && provider != format
+            ? $"llm_format '{format}' passes the client's native request through, so every target must be provider '{format}' (this one is '{provider}')"
+            : null;
 }
 
 /// <summary>Kong's <c>auth.param_location</c>.</summary>

@@ -57,6 +57,29 @@ public sealed class ClusterFairnessTests(FairnessClusterFixture fixture, ITestOu
     }
 
     [Fact]
+    public async Task A_route_mixing_OpenAI_and_Anthropic_rotates_exactly_over_two_nodes()
+    {
+        // The fakes serve every native API; the nodes hold only DECK_OPENAI_API_KEY, so Anthropic's key is that one too.
+        var deck = Providers.ProviderDeck.Route("mixedfair", [("openai", Cluster.Gpt41.BaseUrl), ("anthropic", Cluster.Gpt5.BaseUrl)])
+            .Replace("DECK_ANTHROPIC_API_KEY", "DECK_OPENAI_API_KEY");
+        await WaitForVersionAsync(B, await ApplySeedAsync(A, deck));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+        {
+            using var response = await (i % 2 == 0 ? A : B).ChatAsync("/mixedfair");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (string)(await Json(response))["choices"]![0]!["message"]!["content"]!;
+        }));
+
+        var split = answers.GroupBy(a => a).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine($"mixed split over two API nodes: {string.Join(", ", split.Select(s => $"{s.Key} {s.Value}"))}");
+        Assert.Equal(50, split["Fake answer from openai-e2e."]);
+        Assert.Equal(50, split["Fake answer from anthropic-e2e."]);
+        var state = await Json(await A.Http.GetAsync(A.AdminUrl + "/routes/mixedfair/balancer"));
+        Assert.Equal([50L, 50L], state["targets"]!.AsArray().Select(t => (long)t!["picks"]!));
+    }
+
+    [Fact]
     public async Task Two_hundred_concurrent_requests_over_two_nodes_split_exactly_100_100()
     {
         var version = await ApplySeedAsync(A, Cluster.SeedConfig.Replace("route1", "fair"));

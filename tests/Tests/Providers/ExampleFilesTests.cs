@@ -23,8 +23,10 @@ public sealed partial class ExampleFilesTests
         Assert.True(parsed.IsValid, string.Join("\n", parsed.Problems));
         var provider = Path.GetFileNameWithoutExtension(file);
         var targets = parsed.Config!.Routes.Single().Targets;
-        if (provider != "mixed") Assert.Equal(provider, Assert.Single(targets).Provider);
-        else Assert.Equal(["openai", "anthropic", "gemini"], targets.Select(t => t.Provider));
+        if (provider == "mixed") Assert.Equal(["openai", "anthropic", "gemini"], targets.Select(t => t.Provider));
+        // llm-format-{format}.yaml: a route whose clients speak that format
+        else if (provider.StartsWith("llm-format-", StringComparison.Ordinal)) Assert.Equal(provider["llm-format-".Length..], parsed.Config.Routes.Single().LlmFormat);
+        else Assert.Equal(provider, Assert.Single(targets).Provider);
     }
 
     [Fact]

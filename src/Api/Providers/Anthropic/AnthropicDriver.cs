@@ -5,7 +5,7 @@ using Actors.Api.Providers.Translation;
 namespace Actors.Api.Providers.Anthropic;
 
 /// <summary>Anthropic's Messages API (<c>POST /v1/messages</c>), as Kong's <c>anthropic</c> driver speaks it.</summary>
-public sealed class AnthropicDriver : IProviderDriver
+public sealed class AnthropicDriver : ClientFormats.INativeRequestDriver
 {
     public const string DefaultUrl = "https://api.anthropic.com:443/v1/messages";
     /// <summary>Kong's documented <c>anthropic_version</c>; sent when the target sets none.</summary>
@@ -19,12 +19,14 @@ public sealed class AnthropicDriver : IProviderDriver
     {
         var request = OpenAIChatRequest.Parse(openAIRequest, target);
         AnthropicRequestWriter.Write(request, target, body);
-        return new ProviderRequest
-        {
-            Headers = [new("anthropic-version", target.Option("anthropic_version") ?? DefaultVersion)],
-            Stream = request.Stream,
-        };
+        return NativeRequest(target, request.Stream);
     }
+
+    public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new()
+    {
+        Headers = [new("anthropic-version", target.Option("anthropic_version") ?? DefaultVersion)],
+        Stream = stream,
+    };
 
     public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) =>
         AnthropicResponseReader.Read(providerBody, target);

@@ -10,7 +10,7 @@ namespace Actors.Api.Providers.Bedrock;
 /// SigV4 from the target's <c>aws_access_key_id</c>/<c>aws_secret_access_key</c> (else <c>AWS_ACCESS_KEY_ID</c>/
 /// <c>AWS_SECRET_ACCESS_KEY</c>) for <c>bedrock.aws_region</c> (else <c>AWS_REGION</c>/<c>AWS_DEFAULT_REGION</c>), as Kong does.
 /// </summary>
-public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time) : IProviderDriver
+public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time) : ClientFormats.INativeRequestDriver
 {
     private const string Converse = "/converse", ConverseStream = "/converse-stream";
 
@@ -34,8 +34,10 @@ public sealed class BedrockDriver(Func<string, string?> environment, TimeProvide
     {
         var request = OpenAIChatRequest.Parse(openAIRequest, target);
         BedrockRequestWriter.Write(request, target, body);
-        return new ProviderRequest { Stream = request.Stream, Sign = Signer(target) };
+        return NativeRequest(target, request.Stream);
     }
+
+    public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new() { Stream = stream, Sign = Signer(target) };
 
     /// <summary>Null without credentials: the request goes unsigned and AWS answers 403, which fails over as usual.</summary>
     private Func<HttpRequestMessage, ReadOnlyMemory<byte>, IEnumerable<KeyValuePair<string, string>>>? Signer(ProviderTarget target)

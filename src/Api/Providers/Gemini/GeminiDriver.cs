@@ -9,7 +9,7 @@ namespace Actors.Api.Providers.Gemini;
 /// target's auth, e.g. <c>x-goog-api-key</c> or the <c>key</c> query parameter) or on Vertex AI when
 /// <c>gemini.api_endpoint</c>, <c>gemini.project_id</c> and <c>gemini.location_id</c> are set.
 /// </summary>
-public sealed class GeminiDriver : IProviderDriver
+public sealed class GeminiDriver : ClientFormats.INativeRequestDriver
 {
     public const string PublicBaseUrl = "https://generativelanguage.googleapis.com";
     private const string Generate = ":generateContent", StreamGenerate = ":streamGenerateContent";
@@ -35,8 +35,10 @@ public sealed class GeminiDriver : IProviderDriver
     {
         var request = OpenAIChatRequest.Parse(openAIRequest, target);
         GeminiRequestWriter.Write(request, target, body);
-        return new ProviderRequest { Stream = request.Stream };
+        return NativeRequest(target, request.Stream);
     }
+
+    public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new() { Stream = stream };
 
     public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target)
     {

@@ -16,6 +16,27 @@ public sealed record ChatCompletion
 
     public TranslatedResponse ToResponse() => new(Json.Write(Write), PromptTokens, CompletionTokens);
 
+    /// <summary>
+    /// An OpenAI <c>chat.completion</c> (a provider's own, or one a driver translated) back into this shape, so a client
+    /// format other than OpenAI's can write it in its own terms. The first choice only.
+    /// </summary>
+    public static ChatCompletion Read(JsonElement root)
+    {
+        var choice = Json.Array(Json.At(root, "choices")).FirstOrDefault();
+        var message = Json.At(choice, "message");
+        var usage = Json.At(root, "usage");
+        return new ChatCompletion
+        {
+            Id = Json.String(root, "id") ?? NewId(),
+            Model = Json.String(root, "model") ?? "",
+            Content = Json.String(message, "content"),
+            ToolCalls = [.. Json.Array(Json.At(message, "tool_calls")).Select(ToolCall.Read).OfType<ToolCall>()],
+            FinishReason = Json.String(choice, "finish_reason") ?? FinishReasons.Stop,
+            PromptTokens = Json.Long(usage, "prompt_tokens") ?? 0,
+            CompletionTokens = Json.Long(usage, "completion_tokens") ?? 0,
+        };
+    }
+
     private void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();

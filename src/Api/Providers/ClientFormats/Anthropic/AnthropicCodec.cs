@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Actors.Api.Providers.Translation;
+
+namespace Actors.Api.Providers.ClientFormats.Anthropic;
+
+/// <summary>Anthropic's Messages API ↔ the internal OpenAI chat shape, for targets that are not Anthropic.</summary>
+public sealed class AnthropicCodec : IClientCodec
+{
+    public void WriteInternalRequest(JsonElement clientRequest, ProviderTarget target, bool stream, Utf8JsonWriter openAI) =>
+        AnthropicRequestConverter.Write(clientRequest, target, stream, openAI);
+
+    public byte[] WriteResponse(ChatCompletion completion) => Json.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("id", MessageId(completion.Id));
+        w.WriteString("type", "message");
+        w.WriteString("role", "assistant");
+        w.WriteString("model", completion.Model);
+        w.WriteStartArray("content");
+        if (!string.IsNullOrEmpty(completion.Content))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "text");
+            w.WriteString("text", completion.Content);
+            w.WriteEndObject();
+        }
+        foreach (var call in completion.ToolCalls)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "tool_use");
+            w.WriteString("id", call.Id);
+            w.WriteString("name", call.Name);
+            w.WritePropertyName("input");
+            Json.WriteArgumentsObject(w, call.Arguments);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString("stop_reason", StopReason(completion.FinishReason));
+        w.WriteNull("stop_sequence");
+        WriteUsage(w, completion.PromptTokens, completion.CompletionTokens);
+        w.WriteEndObject();
+    });
+
+    public IStreamTranslator CreateStreamWriter(ProviderTarget target) => new AnthropicEventWriter(target.ModelName);
+
+    public TranslatedError WriteError(TranslatedError openAIError)
+    {
+        string? message;
+        using (var document = Json.TryParse(openAIError.Body))
+            message = document is null ? null : Json.String(Json.At(document.RootElement, "error"), "message");
+        return new TranslatedError(openAIError.Status, Error(openAIError.Status, message ?? $"the provider answered with status {openAIError.Status}"));
+    }
+
+    /// <summary><c>{"type":"error","error":{"type":...,"message":...}}</c>, typed by status as Anthropic types its own.</summary>
+    public static byte[] Error(int status, string message) => Json.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "error");
+        w.WriteStartObject("error");
+        w.WriteString("type", ErrorType(status));
+        w.WriteString("message", message);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    public static string ErrorType(int status) => status switch
+    {
+        401 => "authentication_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        413 => "request_too_large",
+        429 => "rate_limit_error",
+        503 or 529 => "overloaded_error",
+        504 => "timeout_error",
+        >= 500 => "api_error",
+        _ => "invalid_request_error",
+    };
+
+    /// <summary>OpenAI's <c>finish_reason</c> → Anthropic's <c>stop_reason</c>.</summary>
+    public static string StopReason(string? finishReason) => finishReason switch
+    {
+        FinishReasons.Length => "max_tokens",
+        FinishReasons.ToolCalls or "function_call" => "tool_use",
+        FinishReasons.ContentFilter => "refusal",
+        _ => "end_turn",
+    };
+
+    /// <summary>Anthropic's ids start with <c>msg_</c>; an OpenAI id keeps its unique part.</summary>
+    public static string MessageId(string id) => id.StartsWith("msg_", StringComparison.Ordinal) ? id : "msg_" + id.Replace("chatcmpl-", "", StringComparison.Ordinal);
+
+    public static void WriteUsage(Utf8JsonWriter w, long input, long output)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("input_tokens", input);
+        w.WriteNumber("output_tokens", output);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Buffers;
+
+namespace Actors.Api.Providers.ClientFormats;
+
+/// <summary>
+/// What a client format's check (step 4) found in a request: whether the client asked for a stream, or why the
+/// request is refused. <see cref="UnknownPath"/>: the path under the route is not this format's endpoint (404).
+/// </summary>
+public readonly record struct ClientCheck(bool Stream, string? Error = null, bool UnknownPath = false)
+{
+    public static ClientCheck Refused(string error) => new(false, error);
+    public static ClientCheck NotFound(string error) => new(false, error, UnknownPath: true);
+}
+
+/// <summary>
+/// A client wire format other than OpenAI's (Kong's <c>config.llm_format</c>): the endpoint and body clients of a
+/// route send, the driver each target gets under it, and the shape of the gateway's own errors. The rest of the
+/// pipeline (pick, forward, failover, report) is the same for every format.
+/// </summary>
+public interface IClientFormat
+{
+    /// <summary>The <c>llm_format</c> value.</summary>
+    string Name { get; }
+
+    /// <summary>Step 4 for this format: <paramref name="subPath"/> is the request path after the route's own prefix.</summary>
+    ClientCheck Check(string subPath, ReadOnlyMemory<byte> body);
+
+    /// <summary>The driver that serves a target of <paramref name="provider"/> for this format's clients; null when it cannot.</summary>
+    IProviderDriver? DriverFor(IProviderDriver provider);
+
+    /// <summary>An error the gateway itself answers (no route, bad request, no target...), in this format's shape.</summary>
+    byte[] ErrorBody(int status, string message);
+}
+
+/// <summary>
+/// A target's driver under a client format: it receives the client's own request (not OpenAI's) and, for formats
+/// whose endpoint carries it (Gemini's <c>:streamGenerateContent</c>), whether the client asked for a stream.
+/// </summary>
+public interface IClientFormatDriver : IProviderDriver
+{
+    ProviderRequest WriteClientRequest(ReadOnlySpan<byte> clientRequest, bool stream, ProviderTarget target, IBufferWriter<byte> body);
+}
+
+/// <summary>
+/// A driver whose provider's native API is a client format too: what it adds to a body already in that format
+/// (version headers, a signature), so the client's request can be passed through.
+/// </summary>
+public interface INativeRequestDriver : IProviderDriver
+{
+    ProviderRequest NativeRequest(ProviderTarget target, bool stream);
+}
+
+/// <summary>A stream translator whose output is not server-sent events (Bedrock's AWS event stream).</summary>
+public interface IStreamContentType
+{
+    string ContentType { get; }
+}
+
+/// <summary>The client formats this gateway speaks besides OpenAI's.</summary>
+public static class ClientFormatRegistry
+{
+    private static readonly Dictionary<string, IClientFormat> Formats = new IClientFormat[]
+    {
+        new Anthropic.AnthropicClientFormat(),
+        NativeClientFormat.Gemini,
+        NativeClientFormat.Bedrock,
+    }.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>The format of a route's <c>llm_format</c>; null for OpenAI's, which the pipeline speaks itself.</summary>
+    public static IClientFormat? Find(string llmFormat) => Formats.GetValueOrDefault(llmFormat);
+}

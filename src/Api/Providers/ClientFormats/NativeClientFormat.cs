@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Actors.Api.Providers.Translation;
+using Actors.Api.Proxy;
+
+namespace Actors.Api.Providers.ClientFormats;
+
+/// <summary>
+/// A format passed through to its own provider only, as Kong allows it (<c>llm_format: gemini</c>, <c>bedrock</c>):
+/// the SDK's endpoint under the route names the operation (and whether it streams), the body goes through with the
+/// target's model (in the provider's URL) and configured sampling written in, answers come back byte for byte.
+/// A route mixing other providers under these formats is refused when the config is checked.
+/// </summary>
+public sealed partial class NativeClientFormat(
+    string name, Regex endpoint, string streamOperation, string contentsMember,
+    Action<JsonObject, ProviderTarget> applyTarget, Func<int, string, byte[]> errorBody, string streamContentType) : IClientFormat
+{
+    /// <summary>The Gemini SDKs' <c>/v1beta/models/{model}:generateContent</c> and <c>:streamGenerateContent</c> (Vertex paths too).</summary>
+    public static readonly NativeClientFormat Gemini = new("gemini", GeminiEndpoint(), "streamGenerateContent", "contents",
+        (request, target) =>
+        {
+            NativePassThroughDriver.SetIn(request, "generationConfig", "temperature", target.Temperature);
+            NativePassThroughDriver.SetIn(request, "generationConfig", "maxOutputTokens", target.MaxTokens);
+            NativePassThroughDriver.SetIn(request, "generationConfig", "topP", target.TopP);
+            NativePassThroughDriver.SetIn(request, "generationConfig", "topK", target.TopK);
+        },
+        GeminiError, "text/event-stream");
+
+    /// <summary>The AWS SDKs' <c>/model/{model}/converse</c> and <c>/converse-stream</c>.</summary>
+    public static readonly NativeClientFormat Bedrock = new("bedrock", BedrockEndpoint(), "converse-stream", "messages",
+        (request, target) =>
+        {
+            NativePassThroughDriver.SetIn(request, "inferenceConfig", "temperature", target.Temperature);
+            NativePassThroughDriver.SetIn(request, "inferenceConfig", "maxTokens", target.MaxTokens);
+            NativePassThroughDriver.SetIn(request, "inferenceConfig", "topP", target.TopP);
+        },
+        (_, message) => Json.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("message", message);
+            w.WriteEndObject();
+        }),
+        "application/vnd.amazon.eventstream");
+
+    public string Name => name;
+
+    public ClientCheck Check(string subPath, ReadOnlyMemory<byte> body)
+    {
+        var match = endpoint.Match(subPath);
+        if (!match.Success) return ClientCheck.NotFound($"this route speaks the {name} API; no {name} operation at '{subPath}'");
+        using var document = ChatRequestReader.TryParse(body, $"a {name} request", out var error);
+        if (document is null) return ClientCheck.Refused(error!);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) return ClientCheck.Refused("the request body must be a JSON object");
+        if (Json.At(root, contentsMember) is not { ValueKind: JsonValueKind.Array } contents || contents.GetArrayLength() == 0)
+            return ClientCheck.Refused($"'{contentsMember}' must be a non-empty array");
+        return new ClientCheck(match.Groups["operation"].Value == streamOperation);
+    }
+
+    public IProviderDriver? DriverFor(IProviderDriver provider) =>
+        provider.Name == name && provider is INativeRequestDriver native ? new NativePassThroughDriver(native, applyTarget, streamContentType) : null;
+
+    public byte[] ErrorBody(int status, string message) => errorBody(status, message);
+
+    /// <summary><c>{"error":{"code":400,"message":...,"status":"INVALID_ARGUMENT"}}</c>, as Google's APIs answer.</summary>
+    private static byte[] GeminiError(int status, string message) => Json.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteNumber("code", status);
+        w.WriteString("message", message);
+        w.WriteString("status", status switch
+        {
+            401 => "UNAUTHENTICATED", 403 => "PERMISSION_DENIED", 404 => "NOT_FOUND", 429 => "RESOURCE_EXHAUSTED",
+            503 => "UNAVAILABLE", 504 => "DEADLINE_EXCEEDED", >= 500 => "INTERNAL", _ => "INVALID_ARGUMENT",
+        });
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    [GeneratedRegex(@"/models/[^/:]+:(?<operation>generateContent|streamGenerateContent)$")]
+    private static partial Regex GeminiEndpoint();
+
+    [GeneratedRegex(@"^/model/[^/]+/(?<operation>converse|converse-stream)$")]
+    private static partial Regex BedrockEndpoint();
+}
