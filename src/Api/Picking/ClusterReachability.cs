@@ -24,6 +24,15 @@ public sealed class ClusterReachability(
 
     public bool IsDown => Volatile.Read(ref _downSince) != 0;
 
+    /// <summary>Retries of a grain call that tell this class about each failure and stop once the cluster is known down.</summary>
+    /// <param name="boundEachAttempt">Abandon an attempt at the call's deadline (see <see cref="RetryPolicy.BoundEachAttempt"/>).</param>
+    public RetryPolicy RetryPolicy(bool boundEachAttempt) => new()
+    {
+        BoundEachAttempt = boundEachAttempt,
+        OnAttemptFailed = OnAttemptFailed,
+        StopRetrying = () => IsDown,
+    };
+
     /// <summary>A grain call succeeded: the cluster is reachable.</summary>
     public void OnAnswered()
     {

@@ -22,12 +22,7 @@ public sealed class ClusterTargetPicker(
     IOptions<LocalPickOptions> options,
     ILogger<ClusterTargetPicker> logger) : ITargetPicker
 {
-    private readonly RetryPolicy _retry = new()
-    {
-        BoundEachAttempt = options.Value.LocalPicksWhenClusterDown,
-        OnAttemptFailed = cluster.OnAttemptFailed,
-        StopRetrying = () => cluster.IsDown,
-    };
+    private readonly RetryPolicy _retry = cluster.RetryPolicy(boundEachAttempt: options.Value.LocalPicksWhenClusterDown);
 
     public async Task<PickResult> PickAsync(ResolvedRoute route, ulong excluded, string? hashKey, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Actors.Api.Errors;
 using System.Collections.Concurrent;
 using Actors.Api.Hosting;
+using Actors.Api.Picking;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Consumers;
@@ -11,11 +12,18 @@ namespace Actors.Api.Proxy;
 /// <summary>
 /// Step 2 (Admit) of the pipeline (<see cref="ProxyHandler"/>). Who may call a route and how much: Kong's
 /// <c>key-auth</c> (401 without a valid key), the consumer's <c>rate-limiting</c> bucket enforced cluster-wide by its
-/// grain, and this node's cap on concurrent requests per route (both 429 with <c>Retry-After</c>).
+/// grain, and this node's cap on concurrent requests per route (both 429 with <c>Retry-After</c>). While the cluster is
+/// unreachable the limit is not enforced: requests are served (picked locally) rather than held or refused.
 /// </summary>
-public sealed class ClientAccess(GrainReferences<IConsumerLimiterGrain> limiters, IOptions<GatewaySettings> options, ILogger<ClientAccess> logger)
+public sealed class ClientAccess(
+    GrainReferences<IConsumerLimiterGrain> limiters,
+    ClusterReachability cluster,
+    IOptions<GatewaySettings> options,
+    IOptions<LocalPickOptions> localPicks,
+    ILogger<ClientAccess> logger)
 {
     private readonly ConcurrentDictionary<string, int[]> _inFlight = new(StringComparer.Ordinal);
+    private readonly RetryPolicy _retry = cluster.RetryPolicy(boundEachAttempt: localPicks.Value.LocalPicksWhenClusterDown);
 
     /// <summary>Checks key and rate limit; writes the refusal and returns false when the request may not go on.</summary>
     public async Task<bool> AdmitAsync(HttpContext context, RouteTable table, ResolvedRoute route, RequestLog log)
@@ -36,15 +44,19 @@ public sealed class ClientAccess(GrainReferences<IConsumerLimiterGrain> limiters
         log.Consumer = consumer.Username;
         if (consumer.RateLimit is not { } limit) return true;
 
+        if (cluster.IsDown) return true;
+        // As long as a pick would wait: when this node picks on its own, the limiter gets the same short budget.
+        var budget = localPicks.Value.LocalPicksWhenClusterDown ? localPicks.Value.LocalPickAfter : options.Value.ClusterCallDeadline;
         RateDecision decision;
         try
         {
-            decision = await ClusterCalls.WithRetryAsync(() => limiters.For(consumer.Username).TryTake(limit),
-                options.Value.ClusterCallDeadline, context.RequestAborted);
+            decision = await ClusterCalls.WithRetryAsync(() => limiters.For(consumer.Username).TryTake(limit), budget, _retry, context.RequestAborted);
+            cluster.OnAnswered();
         }
         catch (Exception ex) when (ClusterCalls.IsTransient(ex))
         {
             // The limiter is unreachable: serve rather than fail, the cluster is recovering.
+            cluster.OnGaveUp(ex);
             logger.LogWarning("Rate limiter of {Consumer} unavailable: {Error}", consumer.Username, ex.Message);
             return true;
         }

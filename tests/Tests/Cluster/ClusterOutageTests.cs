@@ -100,6 +100,47 @@ public sealed class ClusterOutageTests(ITestOutputHelper output) : ClusterProces
     }
 
     [Fact]
+    public async Task A_rate_limited_consumer_is_served_at_once_while_every_silo_is_down()
+    {
+        var cluster = Cluster = await LocalCluster.StartAsync(silos: 1, apis: 1, [.. Timestamps, .. LongClusterDeadline]);
+        var api = cluster.Apis[0]!;
+        const string key = "dana-key-5e81c0";
+        var config = cluster.SeedConfig.Replace("    plugins:\n", "    plugins:\n    - name: key-auth\n      config: {key_names: [apikey]}\n")
+            + $"consumers:\n- username: dana\n  keyauth_credentials:\n  - key: {key}\n  plugins:\n  - name: rate-limiting\n    config: {{minute: 1000}}\n";
+        Assert.Equal(HttpStatusCode.OK, (await api.PostConfigAsync(config)).StatusCode);
+        using (var warm = await SendWithKeyAsync(api, key)) Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        using (var keyless = await api.ChatAsync("/route1")) Assert.Equal(HttpStatusCode.Unauthorized, keyless.StatusCode);
+
+        cluster.KillAllSilos();
+        var answers = new List<(double Ms, int Status, bool Local)>();
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await SendWithKeyAsync(api, key);
+            answers.Add((watch.Elapsed.TotalMilliseconds, (int)response.StatusCode, response.Headers.Contains(ProxyHandler.LocalPickHeader)));
+        }
+
+        Output.WriteLine($"while every silo was down: {string.Join(", ", answers.Select(a => $"{a.Status} in {a.Ms:F0} ms"))}");
+        // Waiting for the consumer's limiter grain would take the 30 s cluster deadline.
+        Assert.All(answers, a =>
+        {
+            Assert.Equal(200, a.Status);
+            Assert.True(a.Local);
+            Assert.InRange(a.Ms, 0, NotWaitingForTheCluster.TotalMilliseconds);
+        });
+    }
+
+    private static Task<HttpResponseMessage> SendWithKeyAsync(GatewayNode api, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, api.ProxyUrl + "/route1")
+        {
+            Content = new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("apikey", key);
+        return api.Http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task A_killed_silo_restarted_on_its_ports_rejoins_and_hosts_the_route()
     {
         var cluster = Cluster = await LocalCluster.StartAsync(silos: 2, apis: 1, Timestamps);

@@ -59,7 +59,9 @@ public sealed class PipelineHost : IAsyncDisposable
         var refresher = new CountingRefresher();
         var metrics = new GatewayMetrics();
         var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
-            new ClientAccess(new GrainReferences<IConsumerLimiterGrain>(null!), options, NullLogger<ClientAccess>.Instance),
+            new ClientAccess(new GrainReferences<IConsumerLimiterGrain>(null!),
+                new ClusterReachability(new GatewayConnections(), () => Task.CompletedTask, TimeProvider.System, NullLogger<ClusterReachability>.Instance),
+                options, Options.Create(new LocalPickOptions()), NullLogger<ClientAccess>.Instance),
             metrics, options, NullLogger<ProxyHandler>.Instance);
 
         var builder = WebApplication.CreateSlimBuilder();
