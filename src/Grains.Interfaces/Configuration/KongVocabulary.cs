@@ -54,9 +54,9 @@ public static class BalancerAlgorithms
     public const string Semantic = "semantic";
 
     /// <summary>Algorithms this build implements.</summary>
-    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority];
+    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority, LeastConnections];
 
-    public static readonly Choices Choices = new("algorithm", [.. Supported, LeastConnections, Semantic], Supported)
+    public static readonly Choices Choices = new("algorithm", [.. Supported, Semantic], Supported)
     {
         WhyUnsupported = a => a == Semantic ? "it needs embeddings and a vector store" : null,
     };

@@ -144,7 +144,7 @@ public class DeckConfigParserTests
         var result = Parse(Route(GoodTarget, balancer: $"balancer: {{algorithm: {algorithm}}}"));
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority (line 10)", problem);
+        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority, least-connections (line 10)", problem);
     }
 
     [Fact]
