@@ -22,16 +22,23 @@ public static class ChatRequestReader
     public static bool IsValid(ReadOnlyMemory<byte> body, out string? error) => IsValid(body, out _, out error);
 
     /// <inheritdoc cref="IsValid(ReadOnlyMemory{byte}, out string?)"/>
-    public static bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error)
+    public static bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error) =>
+        IsValid(body, Check, "a messages array", out info, out error);
+
+    /// <summary>
+    /// The checks every JSON request kind shares (UTF-8, JSON, no duplicate keys, nesting), then <paramref name="check"/>
+    /// on the parsed object; <paramref name="expected"/> names what an empty body lacks.
+    /// </summary>
+    public static bool IsValid(ReadOnlyMemory<byte> body, Func<JsonElement, string?> check, string expected, out ChatRequestInfo info, out string? error)
     {
         info = default;
-        if (body.IsEmpty) { error = "the request body is empty; expected a JSON object with a messages array"; return false; }
+        if (body.IsEmpty) { error = $"the request body is empty; expected a JSON object with {expected}"; return false; }
         // The JSON reader checks UTF-8 only where it decodes; a provider would choke on the rest.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span)) { error = "the request body is not valid UTF-8"; return false; }
         try
         {
             using var document = JsonDocument.Parse(body, Options);
-            error = Check(document.RootElement);
+            error = document.RootElement.ValueKind == JsonValueKind.Object ? check(document.RootElement) : "the request body must be a JSON object";
             if (error is null) info = Describe(document.RootElement);
             return error is null;
         }
@@ -56,27 +63,30 @@ public static class ChatRequestReader
                 return $"'messages[{i}].role' must be a string";
             i++;
         }
-        return CheckType(root, "model", JsonValueKind.String, "a string")
-            ?? CheckType(root, "stream", JsonValueKind.True, "a boolean")
+        return CheckCommon(root)
             ?? CheckType(root, "temperature", JsonValueKind.Number, "a number")
             ?? CheckType(root, "top_p", JsonValueKind.Number, "a number")
             ?? CheckInteger(root, "max_tokens")
             ?? CheckInteger(root, "max_completion_tokens");
     }
 
+    /// <summary>The fields every OpenAI request kind may carry: <c>model</c> and <c>stream</c>.</summary>
+    public static string? CheckCommon(JsonElement root) =>
+        CheckType(root, "model", JsonValueKind.String, "a string") ?? CheckType(root, "stream", JsonValueKind.True, "a boolean");
+
     private static ChatRequestInfo Describe(JsonElement root) => new(
         root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
         root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True);
 
-    private static string? CheckType(JsonElement root, string name, JsonValueKind kind, string expected)
+    public static string? CheckType(JsonElement root, string name, JsonValueKind kind, string expected)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         var ok = kind == JsonValueKind.True ? value.ValueKind is JsonValueKind.True or JsonValueKind.False : value.ValueKind == kind;
         return ok ? null : $"'{name}' must be {expected}";
     }
 
-    private static string? CheckInteger(JsonElement root, string name)
+    public static string? CheckInteger(JsonElement root, string name)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _) ? null : $"'{name}' must be an integer";

@@ -3,6 +3,7 @@ using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
 using Actors.Api.Picking;
+using Actors.Api.Proxy.Kinds;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
@@ -13,10 +14,11 @@ namespace Actors.Api.Proxy;
 /// <summary>
 /// The proxy pipeline. Each step is named here once; the file that does it says "Step N (Name)":
 /// <list type="number">
-/// <item><b>Match</b>: the path to a route (<see cref="RouteTable"/>); chat routes take POST only.</item>
+/// <item><b>Match</b>: the path to a route (<see cref="RouteTable"/>); the route's <see cref="RequestKind"/> (its
+/// targets' <c>route_type</c>) says which methods it takes (POST, any for <c>preserve</c>).</item>
 /// <item><b>Admit</b>: key-auth, the consumer's rate limit, the route's cap on requests in flight (<see cref="ClientAccess"/>).</item>
 /// <item><b>Read</b>: the body, within <c>Gateway:MaxRequestBodyBytes</c> and <c>Gateway:RequestDeadline</c> (<see cref="RequestBodyReader"/>).</item>
-/// <item><b>Check</b>: it is an OpenAI chat request (<see cref="ChatRequestReader"/>).</item>
+/// <item><b>Check</b>: it is a request of the route's kind (<see cref="ChatRequestReader"/> for chat, <see cref="RequestKind"/>).</item>
 /// <item><b>Pick</b>: a target from the route's grain, leaving out the ones that failed (<see cref="ITargetPicker"/>).</item>
 /// <item><b>Prepare</b>: the provider's request: rewritten byte for byte for OpenAI-compatible drivers, else the driver's
 /// own (<see cref="RequestPreparer"/>).</item>
@@ -63,7 +65,7 @@ public sealed class ProxyHandler(
         var route = await MatchAsync(context);
         if (route is null) return new ProxyAnswer(ProxyOutcome.RouteNotFound);
         log.Route = route.Name;
-        if (!HttpMethods.IsPost(context.Request.Method)) return new ProxyAnswer(ProxyOutcome.MethodNotAllowed);
+        if (!route.Kind.Accepts(context.Request.Method)) return new ProxyAnswer(ProxyOutcome.MethodNotAllowed);
 
         // 2. Admit
         if (!await access.AdmitAsync(context, routes.Current, route, log)) return null;
@@ -78,7 +80,7 @@ public sealed class ProxyHandler(
         // 4. Check. Socket completions run inline on the socket threads (SocketCompletions): checking a large body
         // there would hold up every other connection on that thread, so it moves to the thread pool first.
         if (body.WrittenCount > 64 * 1024) await Task.Yield();
-        if (!ChatRequestReader.IsValid(body.WrittenMemory, out var request, out var error)) return new ProxyAnswer(ProxyOutcome.InvalidRequest, error);
+        if (!route.Kind.IsValid(body.WrittenMemory, out var request, out var error)) return new ProxyAnswer(ProxyOutcome.InvalidRequest, error);
 
         return await ForwardWithFailoverAsync(context, route, new ClientRequest(body.WrittenMemory, request, deadline), log);
     }
@@ -147,7 +149,7 @@ public sealed class ProxyHandler(
         var (target, number) = (next.Target, next.Number);
         // 6. Prepare
         using var buffer = new ArrayPoolBufferWriter<byte>(request.Body.Length + 256);
-        if (RequestPreparer.Prepare(request.Body.Span, request.Info, target, buffer, out var error) is not { } prepared) return (null, error);
+        if (route.Kind.Prepare(context.Request, request.Body.Span, request.Info, target, buffer, out var error) is not { } prepared) return (null, error);
 
         // 7. Forward
         using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId);

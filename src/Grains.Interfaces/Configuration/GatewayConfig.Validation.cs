@@ -135,6 +135,10 @@ public sealed partial record RouteSpec
         if (Targets.Count == 0) problems.Add(at, "must list at least one target");
         if (Targets.Count > RouteLimits.MaxTargets) problems.Add(at, $"may list at most {RouteLimits.MaxTargets} targets");
         for (var i = 0; i < Targets.Count; i++) Targets[i].Validate($"{at}[{i}]", problems);
+        // One route serves one API: its requests are checked and sent the same way whichever target is picked.
+        for (var i = 1; i < Targets.Count; i++)
+            if (Targets[i].RouteType != Targets[0].RouteType)
+                problems.Add($"{at}[{i}].route_type", $"'{Targets[i].RouteType}' differs from targets[0]'s '{Targets[0].RouteType}'; the targets of one route must share a route type");
     }
 }
 
@@ -167,7 +171,8 @@ public sealed partial record TargetSpec
     {
         if (Provider.Length == 0) problems.Add($"{at}.model.provider", Required);
         else problems.AddIf(ProviderNames.Problem(Provider), $"{at}.model.provider");
-        if (ModelName.Length == 0) problems.Add($"{at}.model.name", Required);
+        // preserve passes the body through untouched: there is no model to write.
+        if (ModelName.Length == 0 && RouteType != RouteTypes.Preserve) problems.Add($"{at}.model.name", Required);
         problems.Choice(RouteType, RouteTypes.Choices, $"{at}.route_type");
         problems.Range(Weight, SpecRanges.Weight, $"{at}.weight");
         Options.Validate($"{at}.model.options", problems);

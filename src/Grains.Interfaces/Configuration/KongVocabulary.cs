@@ -106,8 +106,8 @@ public static class RouteTypes
     public const string Responses = "llm/v1/responses";
     public const string Preserve = "preserve";
 
-    /// <summary>Route types this build forwards.</summary>
-    public static readonly IReadOnlyList<string> Supported = [Chat];
+    /// <summary>Route types this build forwards (whether a provider serves one is its driver's business).</summary>
+    public static readonly IReadOnlyList<string> Supported = [Chat, Completions, Embeddings, Responses, Preserve];
 
     public static readonly IReadOnlyList<string> Known =
     [
