@@ -7,9 +7,9 @@ using Actors.Tests.Support;
 using OpenAI;
 using OpenAI.Embeddings;
 using OpenAI.Responses;
-using static Actors.Tests.RouteTypes.RouteTypeDeck;
+using static Actors.Tests.Proxy.Kinds.RouteTypeDeck;
 
-namespace Actors.Tests.RouteTypes;
+namespace Actors.Tests.Proxy.Kinds;
 
 /// <summary>
 /// The official OpenAI .NET SDK with its base URL on a route (<c>http://node/route</c>), so it calls

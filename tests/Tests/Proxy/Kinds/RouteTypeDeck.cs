@@ -1,4 +1,4 @@
-namespace Actors.Tests.RouteTypes;
+namespace Actors.Tests.Proxy.Kinds;
 
 /// <summary>decK documents with one route whose targets serve one route type.</summary>
 public static class RouteTypeDeck
@@ -10,19 +10,5 @@ public static class RouteTypeDeck
         $"        - model: {{provider: {provider}{(model is null ? "" : $", name: {model}")}, options: {{{options}}}}}\n"
         + $"          route_type: {routeType}\n          auth: {auth}\n";
 
-    public static string Route(string name, string balancer, params string[] targets) =>
-        $"""
-        _format_version: "3.0"
-        services:
-        - name: svc-{name}
-          routes:
-          - name: {name}
-            paths: [/{name}]
-            plugins:
-            - name: ai-proxy-advanced
-              config:
-                balancer: {"{"}{balancer}{"}"}
-                targets:
-
-        """ + string.Concat(targets);
+    public static string Route(string name, string balancer, params string[] targets) => Providers.ProviderDeck.Document(name, balancer, targets);
 }
