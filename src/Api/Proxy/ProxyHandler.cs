@@ -153,7 +153,18 @@ public sealed class ProxyHandler(
 
         // 7. Forward
         using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId);
-        var result = await forwarder.ForwardAsync(attempt);
+        AttemptResult result;
+        try
+        {
+            result = await forwarder.ForwardAsync(attempt);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away before the provider answered. Not the target's fault (no latency, no failure), but
+            // its pick still gets its one outcome: least-connections counts the request in flight until then.
+            picker.Report(route, new TargetOutcome(route.Spec.Revision, target.Index, true, -1, 0, 0), next.Pick);
+            throw;
+        }
 
         // 8. Report
         var latencyMs = attempt.ElapsedMs;
