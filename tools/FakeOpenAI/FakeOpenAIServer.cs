@@ -49,6 +49,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         });
         app.MapGet("/__requests", () => Results.Json(new { count = server.RequestCount }));
         Native.FakeNativeApis.Map(app, server);
+        FakeOtherApis.Map(app, server);
         app.MapPost("/{**path}", context => server.HandleAsync(context));
         return server;
     }

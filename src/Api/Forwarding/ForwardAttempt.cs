@@ -42,8 +42,11 @@ public sealed class ForwardAttempt : IDisposable
 
     public IProviderDriver Driver => Target.Driver!;
 
-    /// <summary>Whether the driver translates bodies (false: OpenAI's format, copied byte for byte).</summary>
-    public bool Translates => Target.Driver is not IOpenAICompatibleDriver;
+    /// <summary>
+    /// Whether the driver translates bodies (false: OpenAI's format, copied byte for byte). A request the driver did not
+    /// write (a route type other than chat, passed through natively) is never translated back.
+    /// </summary>
+    public bool Translates => Target.Driver is not IOpenAICompatibleDriver && Request.Provider is not null;
 
     public CancellationToken Aborted => Context.RequestAborted;
 

@@ -7,4 +7,11 @@ namespace Actors.Api.Forwarding;
 /// endpoint, and what a translating driver adds. <see cref="Provider"/> is null for OpenAI-compatible drivers, whose
 /// credentials come from the target's <c>auth</c> as configured.
 /// </summary>
-public sealed record PreparedRequest(ReadOnlyMemory<byte> Body, Uri Url, bool Stream, bool IncludeUsage, ProviderRequest? Provider);
+public sealed record PreparedRequest(ReadOnlyMemory<byte> Body, Uri Url, bool Stream, bool IncludeUsage, ProviderRequest? Provider)
+{
+    /// <summary>POST for every API; route type <c>preserve</c> keeps the client's.</summary>
+    public HttpMethod Method { get; init; } = HttpMethod.Post;
+
+    /// <summary>The body's media type when it is not JSON (<c>preserve</c> keeps the client's).</summary>
+    public string? ContentType { get; init; }
+}

@@ -12,12 +12,14 @@ public sealed class RequestBodyContent : HttpContent
     private readonly Action _sent;
 
     /// <param name="sent">Called once the body is on the wire: the read timeout starts then.</param>
-    public RequestBodyContent(ReadOnlyMemory<byte> body, TimeSpan writeTimeout, Action sent)
+    /// <param name="contentType">The body's media type; JSON unless given.</param>
+    public RequestBodyContent(ReadOnlyMemory<byte> body, TimeSpan writeTimeout, Action sent, string? contentType = null)
     {
         _body = body;
         _writeTimeout = writeTimeout;
         _sent = sent;
-        Headers.ContentType = Json;
+        if (contentType is null) Headers.ContentType = Json;
+        else Headers.TryAddWithoutValidation("Content-Type", contentType);
     }
 
     /// <summary>Set when sending the body ran out of time, so the caller can tell a write timeout from other errors.</summary>

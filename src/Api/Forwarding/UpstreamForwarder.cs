@@ -17,8 +17,11 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
 
     public async Task<AttemptResult> ForwardAsync(ForwardAttempt attempt)
     {
-        var content = new RequestBodyContent(attempt.Request.Body, attempt.WriteTimeout, attempt.BodySent);
-        using var request = new HttpRequestMessage(HttpMethod.Post, attempt.Request.Url) { Content = content };
+        var content = new RequestBodyContent(attempt.Request.Body, attempt.WriteTimeout, attempt.BodySent, attempt.Request.ContentType);
+        using var request = new HttpRequestMessage(attempt.Request.Method, attempt.Request.Url);
+        // A GET or HEAD passed through by preserve has no body to send.
+        if (!attempt.Request.Body.IsEmpty || attempt.Request.Method == HttpMethod.Post) request.Content = content;
+        else attempt.BodySent();
         HeaderTransformer.CopyRequestHeaders(attempt, request);
         if (attempt.Request.Provider?.Sign is { } sign)
             foreach (var (name, value) in sign(request, attempt.Request.Body)) HeaderTransformer.Set(request, name, value);

@@ -12,12 +12,17 @@ public sealed class FormatSwitchDriver(string name, string option, string defaul
 {
     public string Name => name;
 
+    /// <summary>The default format's: the config check knows the provider, not yet each target's format.</summary>
+    public IReadOnlyCollection<string> RouteTypes => formats[defaultFormat].RouteTypes;
+
     private IProviderDriver? Find(ProviderTarget target) =>
         target.Options.TryGetValue(option, out var format) ? formats.GetValueOrDefault(format) : formats[defaultFormat];
 
     private IProviderDriver For(ProviderTarget target) => Find(target) ?? formats[defaultFormat];
 
-    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => Find(target)?.ResolveUrl(target, configuredUrl, stream);
+    /// <remarks>A format that does not serve the target's route type (ollama for embeddings) resolves no URL: refused per target.</remarks>
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) =>
+        Find(target) is { } driver && driver.RouteTypes.Contains(target.RouteType) ? driver.ResolveUrl(target, configuredUrl, stream) : null;
 
     public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
         For(target).WriteRequest(openAIRequest, target, body);

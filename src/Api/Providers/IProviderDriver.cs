@@ -17,6 +17,16 @@ public interface IProviderDriver
     string Name { get; }
 
     /// <summary>
+    /// The <c>route_type</c>s this driver serves (<see cref="Actors.Grains.Interfaces.Configuration.RouteTypes"/>); a
+    /// config naming another for this provider is refused. Chat is translated; <c>preserve</c> passes the client's
+    /// path and body to the provider's host untouched.
+    /// </summary>
+    IReadOnlyCollection<string> RouteTypes => ChatAndPreserve;
+
+    protected static readonly IReadOnlyCollection<string> ChatAndPreserve =
+        [Grains.Interfaces.Configuration.RouteTypes.Chat, Grains.Interfaces.Configuration.RouteTypes.Preserve];
+
+    /// <summary>
     /// The endpoint for one attempt: <paramref name="configuredUrl"/> (the target's <c>upstream_url</c>, already
     /// resolved) when set, else the provider's default as Kong's driver builds it. Drivers with a separate streaming
     /// endpoint switch to it when <paramref name="stream"/> is true, even under a configured URL. Null: no usable URL.

@@ -1,4 +1,6 @@
 using System.Buffers;
+using Actors.Api.Providers.Translation;
+using Kong = Actors.Grains.Interfaces.Configuration.RouteTypes;
 
 namespace Actors.Api.Providers;
 
@@ -6,11 +8,26 @@ namespace Actors.Api.Providers;
 public sealed class OpenAIDriver : IOpenAICompatibleDriver
 {
     public const string DefaultUrl = "https://api.openai.com/v1/chat/completions";
+    private const string DefaultOrigin = "https://api.openai.com";
+
+    /// <summary>Each route type's endpoint, as Kong's openai driver builds it.</summary>
+    private static readonly Dictionary<string, string> Paths = new(StringComparer.Ordinal)
+    {
+        [Kong.Chat] = "/v1/chat/completions",
+        [Kong.Completions] = "/v1/completions",
+        [Kong.Embeddings] = "/v1/embeddings",
+        [Kong.Responses] = "/v1/responses",
+        [Kong.Preserve] = "/",
+    };
 
     public string Name => "openai";
 
+    public IReadOnlyCollection<string> RouteTypes => Paths.Keys;
+
+    /// <summary>The configured URL as is (Kong's <c>upstream_url</c> is the whole endpoint), else the route type's path (or <c>upstream_path</c>) on api.openai.com.</summary>
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) =>
-        Uri.TryCreate(configuredUrl ?? DefaultUrl, UriKind.Absolute, out var uri) ? uri : null;
+        Uri.TryCreate(configuredUrl ?? DefaultOrigin + (target.Option("upstream_path") ?? Paths.GetValueOrDefault(target.RouteType, "/")), UriKind.Absolute, out var uri)
+            ? uri : null;
 
     /// <remarks>The proxy rewrites OpenAI requests byte for byte itself (<c>ChatRequestRewriter</c>).</remarks>
     public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)

@@ -12,6 +12,8 @@ public sealed record ProviderTarget
     public int? MaxTokens { get; init; }
     public double? TopP { get; init; }
     public int? TopK { get; init; }
+    /// <summary>The target's <c>route_type</c>: which API the endpoint serves.</summary>
+    public string RouteType { get; init; } = Grains.Interfaces.Configuration.RouteTypes.Chat;
 
     /// <summary>
     /// Provider-specific <c>model.options</c>, flattened with dots as Kong nests them: <c>anthropic_version</c>,

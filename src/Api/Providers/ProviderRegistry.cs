@@ -15,7 +15,8 @@ public sealed class ProviderRegistry(IEnumerable<IProviderDriver> drivers)
         .. OpenAICompatible.OpenAICompatibleDrivers.All(),
         new FormatSwitchDriver("mistral", "mistral_format", "openai", new Dictionary<string, IProviderDriver>
         {
-            ["openai"] = OpenAICompatible.OpenAICompatibleDriver.WithDefault("mistral", OpenAICompatible.OpenAICompatibleDrivers.MistralUrl),
+            ["openai"] = OpenAICompatible.OpenAICompatibleDriver.WithDefault("mistral", OpenAICompatible.OpenAICompatibleDrivers.MistralUrl,
+                OpenAICompatible.OpenAICompatibleDrivers.ChatAndEmbeddings),
             ["ollama"] = new Ollama.OllamaDriver(),
         }),
         // Self-hosted llama2 has no default URL in any format.

@@ -23,12 +23,19 @@ public static class ChatRequestReader
     public static bool IsValid(ReadOnlyMemory<byte> body, out string? error) => IsValid(body, out _, out error);
 
     /// <inheritdoc cref="IsValid(ReadOnlyMemory{byte}, out string?)"/>
-    public static bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error)
+    public static bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error) =>
+        IsValid(body, Check, "a messages array", out info, out error);
+
+    /// <summary>
+    /// The checks every JSON request kind shares (UTF-8, JSON, no duplicate keys, nesting), then <paramref name="check"/>
+    /// on the parsed object; <paramref name="expected"/> names what an empty body lacks.
+    /// </summary>
+    public static bool IsValid(ReadOnlyMemory<byte> body, Func<JsonElement, string?> check, string expected, out ChatRequestInfo info, out string? error)
     {
         info = default;
-        using var document = TryParse(body, "a JSON object with a messages array", out error);
+        using var document = TryParse(body, $"a JSON object with {expected}", out error);
         if (document is null) return false;
-        error = Check(document.RootElement);
+        error = document.RootElement.ValueKind == JsonValueKind.Object ? check(document.RootElement) : "the request body must be a JSON object";
         if (error is null) info = Describe(document.RootElement);
         return error is null;
     }
@@ -68,13 +75,16 @@ public static class ChatRequestReader
                 return $"'messages[{i}].role' must be a string";
             i++;
         }
-        return CheckType(root, "model", JsonValueKind.String, "a string")
-            ?? CheckType(root, "stream", JsonValueKind.True, "a boolean")
+        return CheckCommon(root)
             ?? CheckType(root, "temperature", JsonValueKind.Number, "a number")
             ?? CheckType(root, "top_p", JsonValueKind.Number, "a number")
             ?? CheckInteger(root, "max_tokens")
             ?? CheckInteger(root, "max_completion_tokens");
     }
+
+    /// <summary>The fields every OpenAI request kind may carry: <c>model</c> and <c>stream</c>.</summary>
+    public static string? CheckCommon(JsonElement root) =>
+        CheckType(root, "model", JsonValueKind.String, "a string") ?? CheckType(root, "stream", JsonValueKind.True, "a boolean");
 
     private static ChatRequestInfo Describe(JsonElement root) => new(
         root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,

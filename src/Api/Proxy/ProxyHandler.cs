@@ -3,6 +3,7 @@ using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
 using Actors.Api.Picking;
+using Actors.Api.Proxy.Kinds;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
@@ -13,12 +14,13 @@ namespace Actors.Api.Proxy;
 /// <summary>
 /// The proxy pipeline. Each step is named here once; the file that does it says "Step N (Name)":
 /// <list type="number">
-/// <item><b>Match</b>: the path to a route (<see cref="RouteTable"/>); chat routes take POST only.</item>
+/// <item><b>Match</b>: the path to a route (<see cref="RouteTable"/>); the route's <see cref="RequestKind"/> (its
+/// targets' <c>route_type</c>) says which methods it takes (POST, any for <c>preserve</c>).</item>
 /// <item><b>Admit</b>: key-auth, the consumer's rate limit, the route's cap on requests in flight (<see cref="ClientAccess"/>).</item>
 /// <item><b>Read</b>: the body, within the route's <c>max_request_body_size</c> and <c>Gateway:MaxRequestBodyBytes</c>, and
 /// <c>Gateway:RequestDeadline</c> (<see cref="RequestBodyReader"/>).</item>
-/// <item><b>Check</b>: it is a chat request in the route's client format (<see cref="RequestCheck"/>) the route's
-/// <c>response_streaming</c> lets through (<see cref="ResponseStreamingPolicy"/>).</item>
+/// <item><b>Check</b>: it is a request of the route's kind in the route's client format (<see cref="RequestCheck"/>) the
+/// route's <c>response_streaming</c> lets through (<see cref="ResponseStreamingPolicy"/>).</item>
 /// <item><b>Pick</b>: a target from the route's grain, leaving out the ones that failed (<see cref="ITargetPicker"/>).</item>
 /// <item><b>Prepare</b>: the provider's request: rewritten byte for byte for OpenAI-compatible drivers, else the driver's
 /// own (<see cref="RequestPreparer"/>).</item>
@@ -65,7 +67,7 @@ public sealed class ProxyHandler(
         var route = await MatchAsync(context);
         if (route is null) return new ProxyAnswer(ProxyOutcome.RouteNotFound);
         log.Route = route.Name;
-        if (!HttpMethods.IsPost(context.Request.Method)) return new ProxyAnswer(ProxyOutcome.MethodNotAllowed);
+        if (!route.Kind.Accepts(context.Request.Method)) return new ProxyAnswer(ProxyOutcome.MethodNotAllowed);
 
         // 2. Admit
         if (!await access.AdmitAsync(context, routes.Current, route, log)) return null;
@@ -81,7 +83,7 @@ public sealed class ProxyHandler(
         // there would hold up every other connection on that thread, so it moves to the thread pool first.
         if (body.WrittenCount > 64 * 1024) await Task.Yield();
         if (RequestCheck.Check(route, context.Request.Path.Value ?? "/", body.WrittenMemory, out var request) is { } refused) return refused;
-        var streaming = ResponseStreamingPolicy.Apply(route.Spec.ResponseStreaming, body.WrittenMemory, request, canRewrite: route.ClientFormat is null);
+        var streaming = ResponseStreamingPolicy.Apply(route.Spec.ResponseStreaming, body.WrittenMemory, request, canRewrite: route.ClientFormat is null && route.Kind.Streams);
         using var forcedStream = streaming.Rewritten;
         if (streaming.Refusal is not null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, streaming.Refusal);
 
@@ -159,11 +161,22 @@ public sealed class ProxyHandler(
             target = filled;
         }
         using var buffer = new ArrayPoolBufferWriter<byte>(request.Body.Length + 256);
-        if (RequestPreparer.Prepare(request.Body.Span, request.Info, target, buffer, out var error) is not { } prepared) return (null, error);
+        if (route.Kind.Prepare(context.Request, request.Body.Span, request.Info, target, buffer, out var error) is not { } prepared) return (null, error);
 
         // 7. Forward
         using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId);
-        var result = await forwarder.ForwardAsync(attempt);
+        AttemptResult result;
+        try
+        {
+            result = await forwarder.ForwardAsync(attempt);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away before the provider answered. Not the target's fault (no latency, no failure), but
+            // its pick still gets its one outcome: least-connections counts the request in flight until then.
+            picker.Report(route, new TargetOutcome(route.Spec.Revision, target.Index, true, -1, 0, 0), next.Pick);
+            throw;
+        }
 
         // 8. Report
         var latencyMs = attempt.ElapsedMs;

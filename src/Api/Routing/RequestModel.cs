@@ -13,7 +13,7 @@ public static class RequestModel
 
     /// <summary>Whether the target's model differs from request to request (it must be filled in per request).</summary>
     public static bool DependsOnRequest(TargetSpec spec) =>
-        spec.ModelName.Length == 0 || ModelTemplate.Contains(spec.ModelName) || ModelTemplate.Contains(spec.Options.UpstreamUrl)
+        (spec.ModelName.Length == 0 && spec.RouteType != RouteTypes.Preserve) || ModelTemplate.Contains(spec.ModelName) || ModelTemplate.Contains(spec.Options.UpstreamUrl)
         || spec.Options.ProviderOptions.Values.Any(ModelTemplate.Contains);
 
     /// <param name="clientModel">The request's <c>model</c>, or null when it has none.</param>

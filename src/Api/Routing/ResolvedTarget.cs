@@ -37,9 +37,12 @@ public sealed class ResolvedTarget
             overrides.Add((byte)',');
             overrides.AddRange(JsonMember(write));
         }
-        if (options.Temperature is { } temperature) Override("temperature", w => w.WriteNumber("temperature", temperature));
-        if (options.MaxTokens is { } maxTokens) Override("max_tokens", w => w.WriteNumber("max_tokens", maxTokens));
-        if (options.TopP is { } topP) Override("top_p", w => w.WriteNumber("top_p", topP));
+        // Sampling options mean nothing to an embeddings request; the Responses API calls its limit max_output_tokens.
+        var samples = spec.RouteType != RouteTypes.Embeddings;
+        var maxTokensName = spec.RouteType == RouteTypes.Responses ? "max_output_tokens" : "max_tokens";
+        if (samples && options.Temperature is { } temperature) Override("temperature", w => w.WriteNumber("temperature", temperature));
+        if (samples && options.MaxTokens is { } maxTokens) Override(maxTokensName, w => w.WriteNumber(maxTokensName, maxTokens));
+        if (samples && options.TopP is { } topP) Override("top_p", w => w.WriteNumber("top_p", topP));
         if (spec.Auth.ParamLocation == "body" && spec.Auth.ParamName is { } param)
             Override(param, w => w.WriteString(param, authParamValue));
         _overriddenNames = [.. names];
@@ -125,7 +128,7 @@ public sealed class ResolvedTarget
         var configured = Substitute(spec.Options.UpstreamUrl);
         var provider = new ProviderTarget
         {
-            Provider = spec.Provider, ModelName = spec.ModelName,
+            Provider = spec.Provider, ModelName = spec.ModelName, RouteType = spec.RouteType,
             Temperature = spec.Options.Temperature, MaxTokens = spec.Options.MaxTokens, TopP = spec.Options.TopP, TopK = spec.Options.TopK,
             Options = spec.Options.ProviderOptions,
             AuthHeaderName = spec.Auth.HeaderName, AuthHeaderValue = Substitute(spec.Auth.HeaderValue),
@@ -141,6 +144,7 @@ public sealed class ResolvedTarget
             ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
             : native is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
             : driver is null ? $"provider '{spec.Provider}' cannot serve clients of llm_format '{format!.Name}'"
+            : !driver.RouteTypes.Contains(spec.RouteType) ? $"provider '{spec.Provider}' does not serve route type '{spec.RouteType}' on this gateway node"
             : urlChecked && (upstream.Plain is null || upstream.Stream is null) ? "the target has no valid upstream URL on this gateway node" : null;
         return new ResolvedTarget(index, spec, driver, provider, upstream, provider.AuthParamValue, problem);
     }

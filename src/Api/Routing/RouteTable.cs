@@ -26,6 +26,9 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
     public string SubPath(string path) =>
         path[(Spec.Paths.Where(p => path.StartsWith(p, StringComparison.Ordinal)).Select(p => p.Length).DefaultIfEmpty(0).Max())..];
 
+    /// <summary>What the route's requests are, from its targets' <c>route_type</c> (one per route).</summary>
+    public Proxy.Kinds.RequestKind Kind { get; } = Proxy.Kinds.RequestKind.For(spec.Targets.Count > 0 ? spec.Targets[0].RouteType : RouteTypes.Chat);
+
     /// <summary>Whether a failure of this kind (<c>error</c>, <c>timeout</c>, <c>http_503</c>...) moves the request to another target.</summary>
     public bool FailsOverOn(string criterion) => _failoverCriteria.Contains(criterion);
 

@@ -139,6 +139,10 @@ public sealed partial record RouteSpec
             Targets[i].Validate($"{at}[{i}]", problems);
             problems.AddIf(LlmFormats.ProviderProblem(LlmFormat, Targets[i].Provider), $"{at}[{i}].model.provider");
         }
+        // One route serves one API: its requests are checked and sent the same way whichever target is picked.
+        for (var i = 1; i < Targets.Count; i++)
+            if (Targets[i].RouteType != Targets[0].RouteType)
+                problems.Add($"{at}[{i}].route_type", $"'{Targets[i].RouteType}' differs from targets[0]'s '{Targets[0].RouteType}'; the targets of one route must share a route type");
     }
 }
 

@@ -54,9 +54,9 @@ public static class BalancerAlgorithms
     public const string Semantic = "semantic";
 
     /// <summary>Algorithms this build implements.</summary>
-    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority];
+    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority, LeastConnections];
 
-    public static readonly Choices Choices = new("algorithm", [.. Supported, LeastConnections, Semantic], Supported)
+    public static readonly Choices Choices = new("algorithm", [.. Supported, Semantic], Supported)
     {
         WhyUnsupported = a => a == Semantic ? "it needs embeddings and a vector store" : null,
     };
@@ -106,8 +106,8 @@ public static class RouteTypes
     public const string Responses = "llm/v1/responses";
     public const string Preserve = "preserve";
 
-    /// <summary>Route types this build forwards.</summary>
-    public static readonly IReadOnlyList<string> Supported = [Chat];
+    /// <summary>Route types this build forwards (whether a provider serves one is its driver's business).</summary>
+    public static readonly IReadOnlyList<string> Supported = [Chat, Completions, Embeddings, Responses, Preserve];
 
     public static readonly IReadOnlyList<string> Known =
     [

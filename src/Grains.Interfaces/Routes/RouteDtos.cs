@@ -84,4 +84,6 @@ public sealed record BalancerInputs
     [Id(3)] public int? HashSlots { get; init; }
     /// <summary>priority: 0 for the highest-weight group, then 1, 2...</summary>
     [Id(4)] public int? PriorityGroup { get; init; }
+    /// <summary>least-connections: requests picked for this target whose outcome has not come back yet.</summary>
+    [Id(5)] public int? InFlight { get; init; }
 }

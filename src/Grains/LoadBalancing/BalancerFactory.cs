@@ -14,7 +14,16 @@ public static class BalancerFactory
             BalancerAlgorithms.LowestUsage => new LowestUsage(spec.Targets, spec.Balancer.TokensCountStrategy),
             BalancerAlgorithms.ConsistentHashing => new ConsistentHashing(spec.Targets, spec.Balancer.Slots),
             BalancerAlgorithms.Priority => new Priority(weights),
+            BalancerAlgorithms.LeastConnections => new LeastConnections(weights, InFlightLifetime(spec.Balancer)),
             var other => throw new NotSupportedException($"Balancer algorithm '{other}' is not supported."),
         };
     }
+
+    /// <summary>
+    /// How long a least-connections pick counts without an outcome: connect + write + read timeouts, the longest a
+    /// live attempt waits for its response to start. A stream still running after that is undercounted until it ends;
+    /// a pick whose outcome never comes (its API node died) stops holding its target back.
+    /// </summary>
+    public static TimeSpan InFlightLifetime(BalancerSpec balancer) =>
+        TimeSpan.FromMilliseconds((long)balancer.ConnectTimeoutMs + balancer.WriteTimeoutMs + balancer.ReadTimeoutMs);
 }

@@ -104,6 +104,52 @@ public sealed class ClusterFairnessTests(FairnessClusterFixture fixture, ITestOu
     }
 
     [Fact]
+    public async Task Least_connections_sees_a_request_held_open_on_one_node_when_the_other_picks()
+    {
+        var version = await ApplySeedAsync(A, Cluster.SeedConfig.Replace("route1", "least").Replace("algorithm: round-robin", "algorithm: least-connections"));
+        await WaitForVersionAsync(B, version);
+        async Task<long> InFlightAsync(int target) => (long)(await B.BalancerAsync("least"))["targets"]![target]!["inputs"]!["in_flight"]!;
+        async Task WaitForInFlightAsync(int target, long expected)
+        {
+            for (var i = 0; i < 600 && await InFlightAsync(target) != expected; i++) await Task.Delay(50);
+            Assert.Equal(expected, await InFlightAsync(target));
+        }
+
+        // gpt-4.1 (target 0, the first pick) holds its request until the client gives up
+        Cluster.Gpt41.Apply(new FakeOpenAI.FakeBehavior { DelayMs = 120_000 });
+        using var giveUp = new CancellationTokenSource();
+        try
+        {
+            var arrived = Cluster.Gpt41.RequestCount;
+            var held = A.Http.PostAsync(A.ProxyUrl + "/least",
+                new StringContent("""{"messages":[{"role":"user","content":"hold"}]}""", System.Text.Encoding.UTF8, "application/json"), giveUp.Token);
+            await WaitForInFlightAsync(0, 1);
+            for (var i = 0; i < 600 && Cluster.Gpt41.RequestCount == arrived; i++) await Task.Delay(50);
+            Assert.Equal(arrived + 1, Cluster.Gpt41.RequestCount); // it reached gpt-4.1's upstream, which holds it
+
+            // node B's requests, one at a time: each sees gpt-4.1 busy (round-robin would send every other one there)
+            var models = new List<string>();
+            for (var i = 0; i < 6; i++)
+            {
+                await WaitForInFlightAsync(1, 0); // the previous outcome has reached the grain
+                using var response = await B.ChatAsync("/least");
+                models.Add((string)(await Json(response))["model"]!);
+            }
+            output.WriteLine("least-connections, gpt-4.1 busy on node A: node B got " + string.Join(", ", models));
+            Assert.All(models, m => Assert.Equal("gpt-5", m));
+
+            // the held request ends (its client went away): its outcome frees gpt-4.1 cluster-wide
+            giveUp.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held);
+            await WaitForInFlightAsync(0, 0);
+        }
+        finally
+        {
+            Cluster.Gpt41.Apply(new FakeOpenAI.FakeBehavior());
+        }
+    }
+
+    [Fact]
     public async Task A_consumers_rate_limit_holds_across_both_nodes()
     {
         var yaml = Cluster.SeedConfig.Replace("route1", "limited")

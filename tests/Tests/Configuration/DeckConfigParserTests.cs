@@ -116,7 +116,7 @@ public class DeckConfigParserTests
                 - model: {provider: openai, name: ""}
                   route_type: llm/v1/chat
                 - model: {provider: nope, name: x, options: {temperature: "1.0", top_p: 3}}
-                  route_type: llm/v1/embeddings
+                  route_type: audio/v1/audio/speech
                   weight: 0
                   colour: blue
         """, balancer: "balancer: {algorithm: round-robin, retries: -1, read_timeout: soon}");
@@ -128,7 +128,7 @@ public class DeckConfigParserTests
         Assert.Contains($"{t}.targets[1].model.provider: provider 'nope' is not supported; supported: {string.Join(", ", ProviderRegistry.Default.Names)} (line 14)", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.temperature: must be a number (line 14)", result.Problems);
         Assert.Contains($"{t}.targets[1].model.options.top_p: must be between 0 and 1 (line 14)", result.Problems);
-        Assert.Contains($"{t}.targets[1].route_type: 'llm/v1/embeddings' is not supported; supported: llm/v1/chat (line 15)", result.Problems);
+        Assert.Contains($"{t}.targets[1].route_type: 'audio/v1/audio/speech' is not supported; supported: llm/v1/chat, llm/v1/completions, llm/v1/embeddings, llm/v1/responses, preserve (line 15)", result.Problems);
         Assert.Contains($"{t}.targets[1].weight: must be between 1 and 65535 (line 16)", result.Problems);
         Assert.Contains($"{t}.targets[1].colour: unknown field (line 17)", result.Problems);
         Assert.Contains($"{t}.balancer.retries: must be between 0 and 32767 (line 10)", result.Problems);
@@ -144,7 +144,7 @@ public class DeckConfigParserTests
         var result = Parse(Route(GoodTarget, balancer: $"balancer: {{algorithm: {algorithm}}}"));
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority (line 10)", problem);
+        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority, least-connections (line 10)", problem);
     }
 
     [Fact]

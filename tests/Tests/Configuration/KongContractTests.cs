@@ -212,7 +212,7 @@ public class KongContractTests
 
     [Theory]
     [InlineData("acls: {allow: [{match: [{type: consumer, values: [alice]}]}]}", "config.acls.allow: this gateway does not filter requests by ACL rules")]
-    [InlineData("balancer: {algorithm: least-connections}", "config.balancer.algorithm: 'least-connections' is not supported; supported: round-robin")]
+    [InlineData("balancer: {algorithm: semantic}", "config.balancer.algorithm: 'semantic' is not supported yet (it needs embeddings and a vector store); supported: round-robin")]
     [InlineData("llm_format: cohere", "config.llm_format: 'cohere' is not supported; supported: anthropic, bedrock, gemini, openai")]
     [InlineData("balancer: {tokens_count_strategy: llm-accuracy}", "config.balancer.tokens_count_strategy: 'llm-accuracy' is not supported")]
     public void Known_values_this_gateway_cannot_honour_are_refused_saying_why(string config, string expected)

@@ -147,6 +147,26 @@ public class RouteGrainTests(ClusterFixture fixture)
         Assert.Equal(PickStatus.NoTarget, (await other.Pick(0b10, null)).Status);
     }
 
+    [Fact]
+    public async Task Least_connections_counts_in_flight_requests_of_every_caller()
+    {
+        var grain = Grain("least");
+        var spec = Spec("least", "r1", ("a", 100), ("b", 100)) with { Balancer = new BalancerSpec { Algorithm = BalancerAlgorithms.LeastConnections } };
+        await grain.Configure(spec);
+        // two API nodes: each holds one request open on a different target, as the grain spread them
+        var other = fixture.Cluster.Client.GetGrain<IRouteGrain>("least");
+        var first = (await grain.Pick(0, null)).TargetIndex;
+        var second = (await other.Pick(0, null)).TargetIndex;
+        Assert.NotEqual(first, second);
+        // the second node's request ends: the next pick from either node goes to the target it freed
+        await other.Report([new TargetOutcome("r1", second, true, 5, 1, 1)]);
+        var state = await WaitFor(grain, s => s.Targets[second].Successes == 1);
+        Assert.Equal(1, state.Targets[first].Inputs.InFlight);
+        Assert.Equal(0, state.Targets[second].Inputs.InFlight);
+        Assert.Equal(second, (await grain.Pick(0, null)).TargetIndex);
+        Assert.Equal("least-connections", state.Algorithm);
+    }
+
     private static async Task<RouteBalancerState> WaitFor(IRouteGrain grain, Func<RouteBalancerState, bool> condition)
     {
         // Reports are one-way messages: give them a moment to land.

@@ -45,6 +45,10 @@ public static class ProviderDeck
 
     /// <summary>A route <c>/{name}</c> over the given targets, in order.</summary>
     public static string Route(string name, IEnumerable<(string Provider, string BaseUrl)> targets, string balancer = "algorithm: round-robin") =>
+        Document(name, balancer, targets.Select(t => Target(t.Provider, t.BaseUrl)));
+
+    /// <summary>A route <c>/{name}</c> over targets already written as YAML (each under <c>targets:</c>).</summary>
+    public static string Document(string name, string balancer, IEnumerable<string> targets) =>
         $"""
         _format_version: "3.0"
         services:
@@ -58,7 +62,7 @@ public static class ProviderDeck
                 balancer: {"{"}{balancer}{"}"}
                 targets:
 
-        """ + string.Concat(targets.Select(t => Target(t.Provider, t.BaseUrl)));
+        """ + string.Concat(targets);
 
     private static string Header(string name, string prefix, string variable) =>
         $"{{header_name: {name}, header_value: '{prefix}${{{{ env \"{variable}\" }}}}'}}";

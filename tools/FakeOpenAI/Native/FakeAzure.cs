@@ -8,10 +8,14 @@ namespace Actors.FakeOpenAI.Native;
 /// </summary>
 public static class FakeAzure
 {
-    public static void Map(WebApplication app, FakeOpenAIServer server) =>
-        app.MapPost("/openai/deployments/{deployment}/chat/completions", context => HandleAsync(context, server));
+    public static void Map(WebApplication app, FakeOpenAIServer server)
+    {
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", context => HandleAsync(context, server, server.AnswerAsync));
+        app.MapPost("/openai/deployments/{deployment}/embeddings", context => HandleAsync(context, server,
+            (c, body) => FakeNativeApis.ParseObject(body) is { } request ? FakeOtherApis.EmbeddingsAsync(c, server, request, body) : server.AnswerAsync(c, body)));
+    }
 
-    private static async Task HandleAsync(HttpContext context, FakeOpenAIServer server)
+    private static async Task HandleAsync(HttpContext context, FakeOpenAIServer server, Func<HttpContext, string, Task> answer)
     {
         var body = await server.AcceptAsync(context, status => Error(status.ToString(), $"fake upstream failure {status}"));
         if (body is null) return;
@@ -25,7 +29,7 @@ public static class FakeAzure
             await FakeNativeApis.JsonAsync(context, 404, Error("404", "Resource not found"));
             return;
         }
-        await server.AnswerAsync(context, body);
+        await answer(context, body);
     }
 
     private static JsonObject Error(string code, string message) => new()

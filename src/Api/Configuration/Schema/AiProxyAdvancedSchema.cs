@@ -105,7 +105,7 @@ internal static class AiProxyAdvancedSchema
     public static readonly Entity<TargetSpec> Model = Entity<TargetSpec>.Declare(f =>
     [
         f.Text("provider", s => s.Provider, (s, v) => s with { Provider = v }, notEmpty: true, check: DriverProblem).Required(),
-        // Unset: the request's model is used (an empty string is refused, as Kong refuses it).
+        // Unset: the request's model is used (an empty string is refused, as Kong refuses it); preserve writes no model.
         f.Text("name", s => s.ModelName.Length == 0 ? null : s.ModelName, (s, v) => s with { ModelName = v }, notEmpty: true),
         f.Text("model_alias", s => s.ModelAlias, (s, v) => s with { ModelAlias = v }),
         f.Record("options", Options, s => s.Options, (s, v) => s with { Options = v }),
@@ -120,7 +120,7 @@ internal static class AiProxyAdvancedSchema
         f.Text("description", s => s.Description, (s, v) => s with { Description = v }),
         f.Record("logging", Logging, s => s.Logging, (s, v) => s with { Logging = v }),
         f.Mapping("metadata").NoEffect(),
-    ]).Check("model.options.upstream_url", UpstreamUrlProblem);
+    ]).Check("route_type", RouteTypeProblem).Check("model.options.upstream_url", UpstreamUrlProblem);
 
     public static readonly Entity<BalancerSpec> Balancer = Entity<BalancerSpec>.Declare(f =>
     [
@@ -199,10 +199,23 @@ internal static class AiProxyAdvancedSchema
             : $"provider '{provider}' is not supported; {supported}";
     }
 
+    /// <summary>A route type the target's driver has no equivalent for: refused here rather than failing every request.</summary>
+    private static string? RouteTypeProblem(TargetSpec target, SchemaReader reader)
+    {
+        if (!RouteTypes.Supported.Contains(target.RouteType) || reader.Providers.Find(target.Provider) is not { } driver) return null;
+        return driver.RouteTypes.Contains(target.RouteType) ? null
+            : $"route type '{target.RouteType}' has no equivalent for provider '{target.Provider}' on this gateway; "
+              + $"'{target.Provider}' serves: {string.Join(", ", RouteTypes.Supported.Where(driver.RouteTypes.Contains))}";
+    }
+
     private static string? UpstreamUrlProblem(TargetSpec target, SchemaReader reader)
     {
         if (target.Options.UpstreamUrl is not null || target.ModelName.Length == 0 || reader.Providers.Find(target.Provider) is not { } driver) return null;
-        var probe = new ProviderTarget { Provider = target.Provider, ModelName = target.ModelName, Options = target.Options.ProviderOptions };
+        if (!driver.RouteTypes.Contains(target.RouteType)) return null;
+        var probe = new ProviderTarget
+        {
+            Provider = target.Provider, ModelName = target.ModelName, Options = target.Options.ProviderOptions, RouteType = target.RouteType,
+        };
         return driver.ResolveUrl(probe, null, stream: false) is null ? $"required for provider '{target.Provider}'" : null;
     }
 }

@@ -18,6 +18,9 @@ public sealed class BedrockDriver(Func<string, string?> environment, TimeProvide
 
     public string Name => "bedrock";
 
+    /// <summary>Chat only: preserve would need the client's own request signed, which this driver does not do.</summary>
+    public IReadOnlyCollection<string> RouteTypes { get; } = [Grains.Interfaces.Configuration.RouteTypes.Chat];
+
     /// <remarks>Streaming switches to <c>/converse-stream</c>, also under a configured URL.</remarks>
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream)
     {

@@ -10,11 +10,21 @@ namespace Actors.Api.Providers.OpenAICompatible;
 /// DashScope, Hugging Face, llama2 in OpenAI format): the request gets the target's model and configured options,
 /// answers, streams and errors pass through.
 /// </summary>
-public sealed class OpenAICompatibleDriver(string name, Func<ProviderTarget, string?, bool, Uri?> resolveUrl) : IProviderDriver
+/// <param name="routeTypes">The route types the provider's API serves (default: chat and preserve); the endpoint of
+/// each is the chat endpoint's sibling (<see cref="ProviderUrls.ForRouteType"/>) unless <c>upstream_url</c> names one.</param>
+public sealed class OpenAICompatibleDriver(string name, Func<ProviderTarget, string?, bool, Uri?> resolveUrl,
+    IReadOnlyCollection<string>? routeTypes = null) : IProviderDriver
 {
     public string Name => name;
 
-    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => resolveUrl(target, configuredUrl, stream);
+    public IReadOnlyCollection<string> RouteTypes { get; } = routeTypes ?? IProviderDriver.ChatAndPreserve;
+
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream)
+    {
+        var url = resolveUrl(target, configuredUrl, stream);
+        // Kong's upstream_url is the whole endpoint: only a default one is moved to the route type's path.
+        return configuredUrl is null ? ProviderUrls.ForRouteType(url, target.RouteType) : url;
+    }
 
     public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
     {
@@ -46,6 +56,6 @@ public sealed class OpenAICompatibleDriver(string name, Func<ProviderTarget, str
     public TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody) => ProviderErrors.PassOrWrap(name, status, providerBody);
 
     /// <summary>A provider with one fixed default endpoint (null: <c>upstream_url</c> is required).</summary>
-    public static OpenAICompatibleDriver WithDefault(string name, string? defaultUrl) =>
-        new(name, (_, configured, _) => ProviderUrls.Absolute(configured ?? defaultUrl));
+    public static OpenAICompatibleDriver WithDefault(string name, string? defaultUrl, IReadOnlyCollection<string>? routeTypes = null) =>
+        new(name, (_, configured, _) => ProviderUrls.Absolute(configured ?? defaultUrl), routeTypes);
 }

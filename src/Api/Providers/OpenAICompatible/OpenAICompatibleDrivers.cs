@@ -1,4 +1,5 @@
 using Actors.Api.Providers.Translation;
+using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Providers.OpenAICompatible;
 
@@ -8,16 +9,23 @@ public static class OpenAICompatibleDrivers
     public const string AzureDefaultApiVersion = "2023-05-15";
     public const string MistralUrl = "https://api.mistral.ai:443/v1/chat/completions";
 
+    /// <summary>Providers whose API has OpenAI's embeddings endpoint beside chat.</summary>
+    public static readonly IReadOnlyCollection<string> ChatAndEmbeddings = [RouteTypes.Chat, RouteTypes.Embeddings, RouteTypes.Preserve];
+
+    /// <summary>Self-hosted OpenAI-compatible servers (vLLM): chat, legacy completions and embeddings at the configured URL.</summary>
+    public static readonly IReadOnlyCollection<string> SelfHosted = [RouteTypes.Chat, RouteTypes.Completions, RouteTypes.Embeddings, RouteTypes.Preserve];
+
     public static IEnumerable<IProviderDriver> All() =>
     [
-        new OpenAICompatibleDriver("azure", AzureUrl),
+        // Azure's deployments serve chat, completions and embeddings under the same path scheme.
+        new OpenAICompatibleDriver("azure", AzureUrl, SelfHosted),
         OpenAICompatibleDriver.WithDefault("deepseek", "https://api.deepseek.com/chat/completions"),
         OpenAICompatibleDriver.WithDefault("xai", "https://api.x.ai/v1/chat/completions"),
         OpenAICompatibleDriver.WithDefault("cerebras", "https://api.cerebras.ai/v1/chat/completions"),
         // Self-hosted: only the configured upstream_url.
-        OpenAICompatibleDriver.WithDefault("vllm", null),
-        new OpenAICompatibleDriver("databricks", DatabricksUrl),
-        new OpenAICompatibleDriver("dashscope", DashScopeUrl),
+        OpenAICompatibleDriver.WithDefault("vllm", null, SelfHosted),
+        new OpenAICompatibleDriver("databricks", DatabricksUrl, SelfHosted),
+        new OpenAICompatibleDriver("dashscope", DashScopeUrl, ChatAndEmbeddings),
         new OpenAICompatibleDriver("huggingface", HuggingFaceUrl),
     ];
 

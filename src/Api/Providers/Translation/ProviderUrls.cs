@@ -16,6 +16,25 @@ public static class ProviderUrls
         return new UriBuilder(uri) { Query = query.Length == 0 ? pair : query + "&" + pair }.Uri;
     }
 
+    /// <summary>
+    /// A chat endpoint's sibling for another route type, as OpenAI-compatible APIs lay them out: <c>.../chat/completions</c>
+    /// becomes <c>.../completions</c>, <c>.../embeddings</c> or <c>.../responses</c>, query kept. Chat and preserve
+    /// (whose path comes from the client) keep the URL; a URL not ending in <c>/chat/completions</c> is kept too.
+    /// </summary>
+    public static Uri? ForRouteType(Uri? chatUrl, string routeType)
+    {
+        const string chat = "/chat/completions";
+        var suffix = routeType switch
+        {
+            Grains.Interfaces.Configuration.RouteTypes.Completions => "/completions",
+            Grains.Interfaces.Configuration.RouteTypes.Embeddings => "/embeddings",
+            Grains.Interfaces.Configuration.RouteTypes.Responses => "/responses",
+            _ => null,
+        };
+        if (chatUrl is null || suffix is null || !chatUrl.AbsolutePath.EndsWith(chat, StringComparison.Ordinal)) return chatUrl;
+        return new UriBuilder(chatUrl) { Path = chatUrl.AbsolutePath[..^chat.Length] + suffix }.Uri;
+    }
+
     /// <summary>A provider-specific option, or null when unset or blank.</summary>
     public static string? Option(this ProviderTarget target, string name) =>
         target.Options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
