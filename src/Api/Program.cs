@@ -3,6 +3,7 @@ using Actors.Api.Errors;
 using Actors.Api.Admin;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
+using Actors.Api.Logging;
 using Actors.Api.Picking;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
@@ -29,7 +30,7 @@ if (problems.Count > 0)
     return 2;
 }
 
-if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+if (RequestLogging.UsesJson(builder.Configuration))
 {
     builder.Logging.ClearProviders();
     builder.Logging.AddJsonConsole();
@@ -60,6 +61,7 @@ builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddSingleton<UpstreamForwarder>();
 builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
+builder.Services.AddRequestLogSink(builder.Configuration);
 builder.Services.AddHostedService<CircuitStateGauge>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 builder.Services.AddTargetPicking(builder.Configuration);

@@ -35,6 +35,7 @@ public sealed class ProxyHandler(
     UpstreamForwarder forwarder,
     ClientAccess access,
     Telemetry.GatewayMetrics metrics,
+    Logging.RequestLogSink requestLog,
     IOptions<GatewaySettings> options,
     ILogger<ProxyHandler> logger)
 {
@@ -51,7 +52,7 @@ public sealed class ProxyHandler(
         }
         finally
         {
-            log.Write(logger, context.Response.StatusCode);
+            log.Write(requestLog, logger, context.Response.StatusCode);
         }
     }
 

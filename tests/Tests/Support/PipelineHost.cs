@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Api.Configuration;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
+using Actors.Api.Logging;
 using Actors.Api.Picking;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
@@ -60,7 +61,7 @@ public sealed class PipelineHost : IAsyncDisposable
         var metrics = new GatewayMetrics();
         var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
             new ClientAccess(new GrainReferences<IConsumerLimiterGrain>(null!), options, NullLogger<ClientAccess>.Instance),
-            metrics, options, NullLogger<ProxyHandler>.Instance);
+            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero), options, NullLogger<ProxyHandler>.Instance);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
