@@ -58,9 +58,12 @@ load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 load_at_start=$(load_avg)
 
 # ---- build: the gateway the way the Dockerfile builds it; the peers and tools as Release builds ---------------
-echo "building (dotnet publish -c Release, as the Dockerfile does)…"
-dotnet publish src/Api/Api.csproj -c Release -nologo -v quiet -o "$publish/api" >/dev/null
-dotnet publish src/Silo/Silo.csproj -c Release -nologo -v quiet -o "$publish/silo" >/dev/null
+# ReadyToRun (precompiled code, so the first requests do not wait for the JIT) as the Dockerfile builds; READY_TO_RUN=false to compare.
+ready_to_run=${READY_TO_RUN:-true}
+rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+echo "building (dotnet publish -c Release -r $rid -p:PublishReadyToRun=$ready_to_run, as the Dockerfile does)…"
+dotnet publish src/Api/Api.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun="$ready_to_run" -nologo -v quiet -o "$publish/api" >/dev/null
+dotnet publish src/Silo/Silo.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun="$ready_to_run" -nologo -v quiet -o "$publish/silo" >/dev/null
 dotnet publish bench/YarpPeer/YarpPeer.csproj -c Release -nologo -v quiet -o "$publish/yarp" >/dev/null
 dotnet build tools/FakeOpenAI/FakeOpenAI.csproj -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Actors.Benchmarks/Actors.Benchmarks.csproj -c Release -nologo -v quiet >/dev/null

@@ -58,6 +58,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>()
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddSingleton<IConfigRefresher>(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
+builder.Services.AddHostedService<Actors.Api.WarmUp.PipelineWarmUp>();
 builder.Services.AddSingleton<UpstreamForwarder>();
 builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
