@@ -84,6 +84,7 @@ app.MapWhen(listeners.IsAdmin, admin =>
     admin.Run(context => OpenAIError.WriteAsync(context, 404, "no admin endpoint at this path", OpenAIError.NotFound));
 });
 var proxy = app.Services.GetRequiredService<ProxyHandler>();
+app.UseMiddleware<NodeAdmission>();
 app.Run(proxy.HandleAsync);
 app.Run();
 return 0;

@@ -73,10 +73,12 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
 
     private ProxyHandler NewHandler(Uri upstream, UpstreamClients clients, GatewayMetrics metrics)
     {
-        var parsed = new DeckConfigParser(providers, _ => null).Parse(Deck(upstream), json: false);
+        // The stand-in's "key" is a placeholder like any route's; it exists only in this copy's environment.
+        Func<string, string?> environment = name => name == KeyVariable ? "warmup" : null;
+        var parsed = new DeckConfigParser(providers, environment).Parse(Deck(upstream), json: false);
         if (!parsed.IsValid) throw new InvalidOperationException("warm-up config: " + string.Join("; ", parsed.Problems));
         var routes = new RouteTableHolder(providers);
-        routes.Install(parsed.Config! with { Version = 1 });
+        routes.Install(parsed.Config! with { Version = 1 }, environment);
         var settings = Options.Create(new GatewaySettings());   // defaults: no caps that a burst of warm-up requests could hit
         return new ProxyHandler(routes, new NoRefresh(), new FirstTarget(),
             new UpstreamForwarder(clients, NullLogger<UpstreamForwarder>.Instance),
@@ -98,6 +100,8 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
         return context.Response.StatusCode;
     }
 
+    private const string KeyVariable = "DECK_ACTORS_WARMUP_KEY";
+
     private static string Deck(Uri upstream) => $$$"""
         _format_version: "3.0"
         services:
@@ -111,7 +115,7 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
                 targets:
                 - model: {provider: openai, name: warmup, options: {upstream_url: '{{{upstream}}}'}}
                   route_type: llm/v1/chat
-                  auth: {header_name: Authorization, header_value: 'Bearer warmup'}
+                  auth: {header_name: Authorization, header_value: 'Bearer ${{ env "{{{KeyVariable}}}" }}'}
         """;
 
     /// <summary>The warm-up route has one target; picking it needs no cluster.</summary>
