@@ -6,7 +6,7 @@
 #   memory    resident set every 5 s over a long run (MEMORY_SECS, default 60)
 #   ttfb      time to first byte of one stream through each path
 #   scale     1/10/100/1000 routes
-#   cold      req/s in 1 s buckets from process start, after /healthz answers
+#   cold      req/s and CPU per request in 1 s buckets after /healthz answers (COLD_VARIANTS: several starts, e.g. with/without warm-up)
 #   cluster   Redis + one silo + one API node, then two API nodes
 #   grain     picks/s through one route grain
 #   portkey   the Portkey gateway (npm), loadbalance over the same upstreams
@@ -260,13 +260,13 @@ bucket() { # url -> "2xx-req/s p99"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system CPU of a process, in clock ticks
 ticks_per_s=$(getconf CLK_TCK)
-cold_run() { # one start of the gateway (COLD_ARGS: extra arguments), then cold_secs 1 s buckets
-  local gp ga t0 t_health pid before after at r p
+cold_run() { # label gateway-args env-assignments: one start of the gateway, then cold_secs 1 s buckets
+  local label=$1 args=$2 vars=$3 gp ga t0 t_health pid before after at r p n
   gp=$(port); ga=$(port)
   t0=$(now)
   # shellcheck disable=SC2086
-  dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
-    --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" --Gateway:Config "$work/one.yaml" ${COLD_ARGS:-} >>"$work/cold.log" 2>&1 &
+  env $vars dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
+    --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" --Gateway:Config "$work/one.yaml" $args >>"$work/cold.log" 2>&1 &
   pids+=($!); echo $! >"$work/cold.pid"; pid=$!
   for _ in $(seq 1 3000); do curl -fs -o /dev/null "http://127.0.0.1:$ga/healthz" && break; sleep 0.02; done
   t_health=$(now); before=$(cpu_ticks "$pid")
@@ -287,16 +287,18 @@ cold_run() { # one start of the gateway (COLD_ARGS: extra arguments), then cold_
   done
   stop cold; trim_logs
   first5_ratio=$(awk -v a="$first5" -v b="$nginx_bucket" 'BEGIN { printf "%.2f", a / 5 / b }')
-  cold_lines+=("${COLD_LABEL:+**${COLD_LABEL}**: }process start to \`/healthz\` answering: ${healthz_after} s, ${healthz_cpu} s of CPU (config from \`--Gateway:Config\`${COLD_ARGS:+, \`$COLD_ARGS\`}). **First 5 s after /healthz: $((first5 / 5)) req/s, ${first5_ratio}× nginx-rr.**"
+  cold_lines+=("**$label**${args:+ (\`$args\`)}${vars:+ (\`$vars\`)}: process start to \`/healthz\` answering: ${healthz_after} s, ${healthz_cpu} s of CPU. **First 5 s after /healthz: $((first5 / 5)) req/s, ${first5_ratio}× nginx-rr.**"
     "" "$secs_row" "$sep" "$rps_row" "$ratio_row" "$p99_row" "$cpu_row" "")
-  printf '  %s\n' "cold: /healthz after ${healthz_after} s (${healthz_cpu} s CPU); first 5 s: $((first5 / 5)) req/s = ${first5_ratio}× nginx-rr ($nginx_bucket)" "$rps_row" "$cpu_row"
+  printf '  %s\n' "cold, $label: /healthz after ${healthz_after} s (${healthz_cpu} s CPU); first 5 s: $((first5 / 5)) req/s = ${first5_ratio}× nginx-rr ($nginx_bucket)" "$rps_row" "$cpu_row"
 }
 if want cold; then
   nb=(); for _ in 1 2 3 4 5; do nb+=("$(bucket "http://127.0.0.1:$proxy/v1/chat/completions" | cut -d' ' -f1)"); done
   nginx_bucket=$(printf '%s\n' "${nb[@]}" | sort -n | sed -n 3p)   # nginx-rr measured the same way, median of five 1 s runs
   cold_lines=("ReadyToRun: $ready_to_run. ${cold_secs} runs of \`wrk -d1s\` back to back from the moment \`/healthz\` answers; nginx-rr measured the same way"
-    "(median of five 1 s runs): $nginx_bucket req/s. CPU per request (user + system, from \`/proc\`) moves far less with the neighbours than req/s does." "")
-  for _ in $(seq 1 "${COLD_RUNS:-1}"); do cold_run; done
+    "(median of five 1 s runs): $nginx_bucket req/s; config from \`--Gateway:Config\`. CPU per request (user + system, from \`/proc\`) moves far less with the neighbours than req/s does." "")
+  # COLD_VARIANTS: "label|gateway arguments|environment;..." (e.g. "no warm-up|--Gateway:WarmUpRequests 0|;no PGO||DOTNET_TieredPGO=0")
+  IFS=';' read -r -a variants <<<"${COLD_VARIANTS:-defaults||}"
+  for v in "${variants[@]}"; do IFS='|' read -r l a e <<<"$v"; cold_run "$l" "$a" "$e"; done
 fi
 
 # ---- cluster mode: Redis, one silo, then one and two API nodes ------------------------------------------------
@@ -405,10 +407,10 @@ if want overload; then
   overload_run "actors embedded, defaults" "http://127.0.0.1:$gp/r0" "$rate"
   stop overload; trim_logs
   gp=$(port); ga=$(port)
-  start_embedded overload-cap "$gp" "$ga" --Gateway:MaxConcurrentRequestsPerRoute "$overload_cap"
+  start_embedded overload-cap "$gp" "$ga" --Gateway:MaxConcurrentRequests "$overload_cap"
   apply "$ga" "$work/one.yaml"
   ROUTES=0 wrk -t"$threads" -c"$conns" -d"${warmup}s" -s bench/wrk-post.lua "http://127.0.0.1:$gp/r0" >/dev/null 2>&1 || true
-  overload_run "actors embedded, MaxConcurrentRequestsPerRoute $overload_cap" "http://127.0.0.1:$gp/r0" "$rate"
+  overload_run "actors embedded, MaxConcurrentRequests $overload_cap" "http://127.0.0.1:$gp/r0" "$rate"
   stop overload-cap; trim_logs
 fi
 
@@ -428,7 +430,7 @@ dotnet_runtime=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2}
   echo
   echo "Load: \`wrk -t$threads -c$conns\`, ${secs} s per run after a ${warmup} s warm-up (2 s for nginx and HAProxy, which have no JIT), POST of a small chat request;"
   echo "upstream: nginx \`return 200\` with a canned 0.4 kB chat completion on two ports. Everything shares the same cores (wrk included)."
-  echo "Our gateway is built as the Dockerfile builds it (\`dotnet publish -c Release\`) and runs with its defaults: one Information log line per"
+  echo "Our gateway is built as the Dockerfile builds it (\`dotnet publish -c Release -r $rid -p:PublishReadyToRun=$ready_to_run\`) and runs with its defaults: one Information log line per"
   echo "proxied request, console to a file. Ratios are to the nginx round-robin row of the same run; \"× YARP\" and \"p99 − nginx\" are for our rows."
   echo
   echo "| path | requests/s | × nginx-rr | × YARP | p50 | p99 | p99 − nginx-rr p99 | errors |"
