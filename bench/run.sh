@@ -6,7 +6,7 @@
 #   memory    resident set every 5 s over a long run (MEMORY_SECS, default 60)
 #   ttfb      time to first byte of one stream through each path
 #   scale     1/10/100/1000 routes
-#   cold      req/s in 1 s buckets from process start, after /healthz answers
+#   cold      req/s and CPU per request in 1 s buckets after /healthz answers (COLD_VARIANTS: several starts, e.g. with/without warm-up)
 #   cluster   Redis + one silo + one API node, then two API nodes
 #   grain     picks/s through one route grain
 #   portkey   the Portkey gateway (npm), loadbalance over the same upstreams
@@ -40,8 +40,10 @@ overload_factor=${OVERLOAD_FACTOR:-3}
 overload_cap=${OVERLOAD_CAP:-128}
 overload_connections=${OVERLOAD_CONNECTIONS:-512}
 work="$root/bench/.work"
-publish="$work/publish"   # kept between runs so that an unchanged build publishes quickly
-mkdir -p "$work"; find "$work" -mindepth 1 -maxdepth 1 ! -name publish -exec rm -rf {} +
+# ReadyToRun (precompiled code, so the first requests do not wait for the JIT) as the Dockerfile builds; READY_TO_RUN=false to compare.
+ready_to_run=${READY_TO_RUN:-true}
+publish="$work/publish-r2r-$ready_to_run"   # kept between runs so that an unchanged build publishes quickly
+mkdir -p "$work"; find "$work" -mindepth 1 -maxdepth 1 ! -name 'publish*' -exec rm -rf {} +
 if [ -n "$only" ]; then out=${OUT:-$work/report.md}; else out=${OUT:-$root/bench/results/latest.md}; fi
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -58,9 +60,10 @@ load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 load_at_start=$(load_avg)
 
 # ---- build: the gateway the way the Dockerfile builds it; the peers and tools as Release builds ---------------
-echo "building (dotnet publish -c Release, as the Dockerfile does)…"
-dotnet publish src/Api/Api.csproj -c Release -nologo -v quiet -o "$publish/api" >/dev/null
-dotnet publish src/Silo/Silo.csproj -c Release -nologo -v quiet -o "$publish/silo" >/dev/null
+rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+echo "building (dotnet publish -c Release -r $rid -p:PublishReadyToRun=$ready_to_run, as the Dockerfile does)…"
+dotnet publish src/Api/Api.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun="$ready_to_run" -nologo -v quiet -o "$publish/api" >/dev/null
+dotnet publish src/Silo/Silo.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun="$ready_to_run" -nologo -v quiet -o "$publish/silo" >/dev/null
 dotnet publish bench/YarpPeer/YarpPeer.csproj -c Release -nologo -v quiet -o "$publish/yarp" >/dev/null
 dotnet build tools/FakeOpenAI/FakeOpenAI.csproj -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Actors.Benchmarks/Actors.Benchmarks.csproj -c Release -nologo -v quiet >/dev/null
@@ -253,34 +256,49 @@ cold_lines=()
 bucket() { # url -> "2xx-req/s p99"
   local txt; txt=$(wrk -t"$threads" -c"$conns" -d1s --latency -s bench/wrk-post.lua "$1" 2>&1 || true)
   awk '/Requests\/sec/ {r=$2} /Non-2xx/ {n=$NF} /requests in/ {t=$1; d=$4} $1=="99%" {p=$2} END {
-    gsub(/[s,]/,"",d); d=d+0; if (d <= 0) d=1; printf "%.0f %s", (t-n)/d, p }' <<<"$txt"
+    gsub(/[s,]/,"",d); d=d+0; if (d <= 0) d=1; printf "%.0f %s %d", (t-n)/d, p, t }' <<<"$txt"
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system CPU of a process, in clock ticks
+ticks_per_s=$(getconf CLK_TCK)
+cold_run() { # label gateway-args env-assignments: one start of the gateway, then cold_secs 1 s buckets
+  local label=$1 args=$2 vars=$3 gp ga t0 t_health pid before after at r p n
+  gp=$(port); ga=$(port)
+  t0=$(now)
+  # shellcheck disable=SC2086
+  env $vars dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
+    --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" --Gateway:Config "$work/one.yaml" $args >>"$work/cold.log" 2>&1 &
+  pids+=($!); echo $! >"$work/cold.pid"; pid=$!
+  for _ in $(seq 1 3000); do curl -fs -o /dev/null "http://127.0.0.1:$ga/healthz" && break; sleep 0.02; done
+  t_health=$(now); before=$(cpu_ticks "$pid")
+  healthz_after=$(awk -v a="$t0" -v b="$t_health" 'BEGIN { printf "%.2f", b - a }')
+  healthz_cpu=$(awk -v t="$before" -v hz="$ticks_per_s" 'BEGIN { printf "%.2f", t / hz }')
+  secs_row="| 1 s bucket starting at (s after /healthz) |"; rps_row="| 2xx req/s |"; ratio_row="| × nginx-rr |"; p99_row="| p99 |"
+  cpu_row="| gateway CPU µs per request |"; sep="|---|"
+  first5=0
+  for i in $(seq 1 "$cold_secs"); do
+    at=$(awk -v a="$t_health" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+    read -r r p n <<<"$(bucket "http://127.0.0.1:$gp/r0")"
+    after=$(cpu_ticks "$pid")
+    [ "$i" -le 5 ] && first5=$((first5 + r))
+    secs_row+=" $at |"; rps_row+=" $r |"; p99_row+=" $p |"; sep+="---:|"
+    ratio_row+=" $(awk -v a="$r" -v b="$nginx_bucket" 'BEGIN { printf "%.2f", a / b }') |"
+    cpu_row+=" $(awk -v t="$((after - before))" -v n="$n" -v hz="$ticks_per_s" 'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "-" }') |"
+    before=$after
+  done
+  stop cold; trim_logs
+  first5_ratio=$(awk -v a="$first5" -v b="$nginx_bucket" 'BEGIN { printf "%.2f", a / 5 / b }')
+  cold_lines+=("**$label**${args:+ (\`$args\`)}${vars:+ (\`$vars\`)}: process start to \`/healthz\` answering: ${healthz_after} s, ${healthz_cpu} s of CPU. **First 5 s after /healthz: $((first5 / 5)) req/s, ${first5_ratio}× nginx-rr.**"
+    "" "$secs_row" "$sep" "$rps_row" "$ratio_row" "$p99_row" "$cpu_row" "")
+  printf '  %s\n' "cold, $label: /healthz after ${healthz_after} s (${healthz_cpu} s CPU); first 5 s: $((first5 / 5)) req/s = ${first5_ratio}× nginx-rr ($nginx_bucket)" "$rps_row" "$cpu_row"
 }
 if want cold; then
   nb=(); for _ in 1 2 3 4 5; do nb+=("$(bucket "http://127.0.0.1:$proxy/v1/chat/completions" | cut -d' ' -f1)"); done
   nginx_bucket=$(printf '%s\n' "${nb[@]}" | sort -n | sed -n 3p)   # nginx-rr measured the same way, median of five 1 s runs
-  gp=$(port); ga=$(port)
-  t0=$(now)
-  dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
-    --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" --Gateway:Config "$work/one.yaml" >>"$work/cold.log" 2>&1 &
-  pids+=($!); echo $! >"$work/cold.pid"
-  for _ in $(seq 1 3000); do curl -fs -o /dev/null "http://127.0.0.1:$ga/healthz" && break; sleep 0.02; done
-  t_health=$(now)
-  healthz_after=$(awk -v a="$t0" -v b="$t_health" 'BEGIN { printf "%.2f", b - a }')
-  secs_row="| 1 s bucket starting at (s after /healthz) |"; rps_row="| 2xx req/s |"; ratio_row="| × nginx-rr |"; p99_row="| p99 |"; sep="|---|"
-  first5=0
-  for i in $(seq 1 "$cold_secs"); do
-    at=$(awk -v a="$t_health" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
-    read -r r p <<<"$(bucket "http://127.0.0.1:$gp/r0")"
-    [ "$i" -le 5 ] && first5=$((first5 + r))
-    secs_row+=" $at |"; rps_row+=" $r |"; p99_row+=" $p |"; sep+="---:|"
-    ratio_row+=" $(awk -v a="$r" -v b="$nginx_bucket" 'BEGIN { printf "%.2f", a / b }') |"
-  done
-  stop cold; trim_logs
-  first5_ratio=$(awk -v a="$first5" -v b="$nginx_bucket" 'BEGIN { printf "%.2f", a / 5 / b }')
-  cold_lines=("Process start to \`/healthz\` answering: ${healthz_after} s (defaults, config from \`--Gateway:Config\`). Then ${cold_secs} runs of \`wrk -d1s\` back to back;"
-    "nginx-rr measured the same way (median of five 1 s runs): $nginx_bucket req/s. **First 5 s after /healthz: $((first5 / 5)) req/s, ${first5_ratio}× nginx-rr.**"
-    "" "$secs_row" "$sep" "$rps_row" "$ratio_row" "$p99_row")
-  printf '  %s\n' "cold: /healthz after ${healthz_after} s; first 5 s: $((first5 / 5)) req/s = ${first5_ratio}× nginx-rr ($nginx_bucket)" "$rps_row"
+  cold_lines=("ReadyToRun: $ready_to_run. ${cold_secs} runs of \`wrk -d1s\` back to back from the moment \`/healthz\` answers; nginx-rr measured the same way"
+    "(median of five 1 s runs): $nginx_bucket req/s; config from \`--Gateway:Config\`. CPU per request (user + system, from \`/proc\`) moves far less with the neighbours than req/s does." "")
+  # COLD_VARIANTS: "label|gateway arguments|environment;..." (e.g. "no warm-up|--Gateway:WarmUpRequests 0|;no PGO||DOTNET_TieredPGO=0")
+  IFS=';' read -r -a variants <<<"${COLD_VARIANTS:-defaults||}"
+  for v in "${variants[@]}"; do IFS='|' read -r l a e <<<"$v"; cold_run "$l" "$a" "$e"; done
 fi
 
 # ---- cluster mode: Redis, one silo, then one and two API nodes ------------------------------------------------
@@ -389,10 +407,10 @@ if want overload; then
   overload_run "actors embedded, defaults" "http://127.0.0.1:$gp/r0" "$rate"
   stop overload; trim_logs
   gp=$(port); ga=$(port)
-  start_embedded overload-cap "$gp" "$ga" --Gateway:MaxConcurrentRequestsPerRoute "$overload_cap"
+  start_embedded overload-cap "$gp" "$ga" --Gateway:MaxConcurrentRequests "$overload_cap"
   apply "$ga" "$work/one.yaml"
   ROUTES=0 wrk -t"$threads" -c"$conns" -d"${warmup}s" -s bench/wrk-post.lua "http://127.0.0.1:$gp/r0" >/dev/null 2>&1 || true
-  overload_run "actors embedded, MaxConcurrentRequestsPerRoute $overload_cap" "http://127.0.0.1:$gp/r0" "$rate"
+  overload_run "actors embedded, MaxConcurrentRequests $overload_cap" "http://127.0.0.1:$gp/r0" "$rate"
   stop overload-cap; trim_logs
 fi
 
@@ -412,7 +430,7 @@ dotnet_runtime=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2}
   echo
   echo "Load: \`wrk -t$threads -c$conns\`, ${secs} s per run after a ${warmup} s warm-up (2 s for nginx and HAProxy, which have no JIT), POST of a small chat request;"
   echo "upstream: nginx \`return 200\` with a canned 0.4 kB chat completion on two ports. Everything shares the same cores (wrk included)."
-  echo "Our gateway is built as the Dockerfile builds it (\`dotnet publish -c Release\`) and runs with its defaults: one Information log line per"
+  echo "Our gateway is built as the Dockerfile builds it (\`dotnet publish -c Release -r $rid -p:PublishReadyToRun=$ready_to_run\`) and runs with its defaults: one Information log line per"
   echo "proxied request, console to a file. Ratios are to the nginx round-robin row of the same run; \"× YARP\" and \"p99 − nginx\" are for our rows."
   echo
   echo "| path | requests/s | × nginx-rr | × YARP | p50 | p99 | p99 − nginx-rr p99 | errors |"

@@ -3,6 +3,7 @@ using Actors.Api.Errors;
 using Actors.Api.Admin;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
+using Actors.Api.Logging;
 using Actors.Api.Picking;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
@@ -29,7 +30,7 @@ if (problems.Count > 0)
     return 2;
 }
 
-if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+if (RequestLogging.UsesJson(builder.Configuration))
 {
     builder.Logging.ClearProviders();
     builder.Logging.AddJsonConsole();
@@ -57,9 +58,11 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<OutcomeReporter>()
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddSingleton<IConfigRefresher>(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
+builder.Services.AddHostedService<Actors.Api.WarmUp.PipelineWarmUp>();
 builder.Services.AddSingleton<UpstreamForwarder>();
 builder.Services.AddSingleton<ClientAccess>();
 builder.Services.AddSingleton<GatewayMetrics>();
+builder.Services.AddRequestLogSink(builder.Configuration);
 builder.Services.AddHostedService<CircuitStateGauge>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName)
     .AddPrometheusExporter(o => o.ScopeInfoEnabled = false)); // no otel_scope_name label: Kong's series have exactly Kong's labels
@@ -82,6 +85,7 @@ app.MapWhen(listeners.IsAdmin, admin =>
     admin.Run(context => OpenAIError.WriteAsync(context, 404, "no admin endpoint at this path", OpenAIError.NotFound));
 });
 var proxy = app.Services.GetRequiredService<ProxyHandler>();
+app.UseMiddleware<NodeAdmission>();
 app.Run(proxy.HandleAsync);
 app.Run();
 return 0;

@@ -26,11 +26,25 @@ public sealed class GatewaySettings
     /// </summary>
     public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Most proxied requests this node has in flight (0: no limit); more get 503 with <c>Retry-After</c> at once
+    /// (<see cref="NodeAdmission"/>). Room for the 2,000 concurrent streams the benchmark opens, with margin.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 4096;
+
     /// <summary>Most requests one route may have in flight on this node (0: no cap); more get 429 with Retry-After.</summary>
     public int MaxConcurrentRequestsPerRoute { get; set; }
 
+    /// <summary>
+    /// Chat requests sent through a private copy of the pipeline to a loopback stand-in before the node listens
+    /// (<see cref="WarmUp.PipelineWarmUp"/>), so the first real requests do not pay for loading and compiling it; 0: none.
+    /// </summary>
+    public int WarmUpRequests { get; set; } = 500;
+
     public IEnumerable<string> Validate()
     {
+        if (WarmUpRequests < 0) yield return "Gateway:WarmUpRequests must be 0 (none) or more";
+        if (MaxConcurrentRequests < 0) yield return "Gateway:MaxConcurrentRequests must be 0 (no limit) or more";
         if (MaxConcurrentRequestsPerRoute < 0) yield return "Gateway:MaxConcurrentRequestsPerRoute must be 0 (no cap) or more";
         if (RequestDeadline <= TimeSpan.Zero) yield return "Gateway:RequestDeadline must be positive";
         if (ConfigPollInterval <= TimeSpan.Zero) yield return "Gateway:ConfigPollInterval must be positive";

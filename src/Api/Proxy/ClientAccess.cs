@@ -5,6 +5,7 @@ using Actors.Api.Picking;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Consumers;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Api.Proxy;
@@ -24,6 +25,12 @@ public sealed class ClientAccess(
 {
     private readonly ConcurrentDictionary<string, int[]> _inFlight = new(StringComparer.Ordinal);
     private readonly RetryPolicy _retry = cluster.RetryPolicy(boundEachAttempt: localPicks.Value.LocalPicksWhenClusterDown);
+
+    /// <summary>For a pipeline with no cluster behind it (the start-up warm-up, in-process tests): no consumer limiter is reachable.</summary>
+    public static ClientAccess Detached(IOptions<GatewaySettings> options) => new(
+        new GrainReferences<IConsumerLimiterGrain>(null!),
+        new ClusterReachability(new GatewayConnections(), () => Task.CompletedTask, TimeProvider.System, NullLogger<ClusterReachability>.Instance),
+        options, Options.Create(new LocalPickOptions()), NullLogger<ClientAccess>.Instance);
 
     /// <summary>Checks key and rate limit; writes the refusal and returns false when the request may not go on.</summary>
     public async Task<bool> AdmitAsync(HttpContext context, RouteTable table, ResolvedRoute route, RequestLog log)

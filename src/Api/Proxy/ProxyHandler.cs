@@ -39,6 +39,7 @@ public sealed class ProxyHandler(
     UpstreamForwarder forwarder,
     ClientAccess access,
     Telemetry.GatewayMetrics metrics,
+    Logging.RequestLogSink requestLog,
     IOptions<GatewaySettings> options,
     ILogger<ProxyHandler> logger)
 {
@@ -55,7 +56,7 @@ public sealed class ProxyHandler(
         }
         finally
         {
-            log.Write(logger, context.Response.StatusCode);
+            log.Write(requestLog, logger, context.Response.StatusCode);
         }
     }
 

@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using Actors.Api.Logging;
 
 namespace Actors.Api.Proxy;
 
 /// <summary>
 /// What one proxied request came to, written as one structured log line when it ends (JSON with
-/// <c>Logging:Format=json</c>). Never holds bodies or credentials.
+/// <c>Logging:Format=json</c>) through <see cref="RequestLogSink"/>. Never holds bodies or credentials.
 /// </summary>
-public sealed partial class RequestLog(string requestId)
+public sealed class RequestLog(string requestId)
 {
     public const string Header = "X-Request-Id";
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -31,17 +32,12 @@ public sealed partial class RequestLog(string requestId)
         return Convert.ToHexStringLower(id);
     }
 
-    public void Write(ILogger logger, int status)
+    /// <summary>Queues the line (see <see cref="RequestLogSink"/>) when the handler's category logs at Information.</summary>
+    public void Write(RequestLogSink sink, ILogger logger, int status)
     {
-        // Checked first: nothing is formatted when the level is off.
+        // Checked first: nothing is queued when the level is off (Logging:LogLevel applies as to any other line).
         if (!logger.IsEnabled(LogLevel.Information)) return;
-        Proxied(logger, RequestId, Route ?? "-", Consumer ?? "-", Target ?? "-", status,
-            Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1), Attempts, PromptTokens, CompletionTokens);
+        sink.TryWrite(new RequestLogEntry(RequestId, Route ?? "-", Consumer ?? "-", Target ?? "-", status,
+            Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1), Attempts, PromptTokens, CompletionTokens));
     }
-
-    /// <summary>Source-generated: the line's fields are passed without boxing them into an object array.</summary>
-    [LoggerMessage(EventId = 1, EventName = "Proxied", Level = LogLevel.Information,
-        Message = "proxied {RequestId} route={Route} consumer={Consumer} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}")]
-    private static partial void Proxied(ILogger logger, string requestId, string route, string consumer, string target, int status,
-        double latencyMs, int attempts, long promptTokens, long completionTokens);
 }

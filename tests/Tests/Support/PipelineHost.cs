@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Api.Configuration;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
+using Actors.Api.Logging;
 using Actors.Api.Picking;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
@@ -59,10 +60,8 @@ public sealed class PipelineHost : IAsyncDisposable
         var refresher = new CountingRefresher();
         var metrics = new GatewayMetrics();
         var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
-            new ClientAccess(new GrainReferences<IConsumerLimiterGrain>(null!),
-                new ClusterReachability(new GatewayConnections(), () => Task.CompletedTask, TimeProvider.System, NullLogger<ClusterReachability>.Instance),
-                options, Options.Create(new LocalPickOptions()), NullLogger<ClientAccess>.Instance),
-            metrics, options, NullLogger<ProxyHandler>.Instance);
+            ClientAccess.Detached(options),
+            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero), options, NullLogger<ProxyHandler>.Instance);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();

@@ -1,0 +1,16 @@
+namespace Actors.Api.Logging;
+
+/// <summary>
+/// One proxied request's log line, as fields: formatted on the log writer's thread, not on the request's.
+/// Never holds bodies or credentials.
+/// </summary>
+public readonly record struct RequestLogEntry(
+    string RequestId,
+    string Route,
+    string Consumer,
+    string Target,
+    int Status,
+    double LatencyMs,
+    int Attempts,
+    long PromptTokens,
+    long CompletionTokens);
