@@ -84,7 +84,22 @@ public static class ChatRequestReader
 
     /// <summary>The fields every OpenAI request kind may carry: <c>model</c> and <c>stream</c>.</summary>
     public static string? CheckCommon(JsonElement root) =>
-        CheckType(root, "model", JsonValueKind.String, "a string") ?? CheckType(root, "stream", JsonValueKind.True, "a boolean");
+        CheckType(root, "model", JsonValueKind.String, "a string") ?? CheckText(root, "model") ?? CheckType(root, "stream", JsonValueKind.True, "a boolean");
+
+    /// <summary>A string escaping a lone UTF-16 surrogate (<c>"\ud800"</c>) is valid JSON but no text: it cannot be read, nor sent on.</summary>
+    private static string? CheckText(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            value.GetString();
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return $"'{name}' is not valid text (it escapes a lone UTF-16 surrogate)";
+        }
+    }
 
     private static ChatRequestInfo Describe(JsonElement root) => new(
         root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,

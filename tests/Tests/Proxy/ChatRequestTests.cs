@@ -25,6 +25,7 @@ public class ChatRequestTests
     [InlineData("{\"messages\":[1]}", "'messages[0]' must be an object")]
     [InlineData("{\"messages\":[{\"content\":\"x\"}]}", "'messages[0].role' must be a string")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}],\"model\":{}}", "'model' must be a string")]
+    [InlineData("{\"messages\":[{\"role\":\"user\"}],\"model\":\"\\ud800\"}", "'model' is not valid text")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}],\"stream\":\"yes\"}", "'stream' must be a boolean")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}],\"max_tokens\":1.5}", "'max_tokens' must be an integer")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}],\"temperature\":\"hot\"}", "'temperature' must be a number")]
