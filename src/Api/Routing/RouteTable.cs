@@ -1,3 +1,4 @@
+using Actors.Api.Forwarding;
 using Actors.Api.Providers;
 using Actors.Grains.Interfaces.Configuration;
 
@@ -5,14 +6,12 @@ namespace Actors.Api.Routing;
 
 public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> targets)
 {
-    private readonly HashSet<string> _failoverCriteria = new(spec.Balancer.FailoverCriteria, StringComparer.Ordinal);
-
     public RouteSpec Spec { get; } = spec;
     public string Name => Spec.Name;
     public IReadOnlyList<ResolvedTarget> Targets { get; } = targets;
 
-    /// <summary>Whether a failure of this kind (<c>error</c>, <c>timeout</c>, <c>http_503</c>...) moves the request to another target.</summary>
-    public bool FailsOverOn(string criterion) => _failoverCriteria.Contains(criterion);
+    /// <summary>Which failed attempts move the request on to another target, and which count against the target.</summary>
+    public FailoverPolicy Failover { get; } = new(spec.Balancer.FailoverCriteria);
 }
 
 /// <summary>
