@@ -129,6 +129,8 @@ public sealed class ProxyHandler(
             if (result is null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, prepareError);
             if (result.Delivered || context.RequestAborted.IsCancellationRequested) return null;
             last = (result, target.Index);
+            // an answer made of this failure says how many tries it took, as a provider's answer does
+            context.Response.Headers[HeaderTransformer.AttemptsHeader] = log.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!result.FailsOver || DateTime.UtcNow >= request.Deadline) break;
             excluded = Tried(excluded, target.Index);
             logger.LogInformation("Route {Route}: target {Target} failed ({Failure} {Status}); failing over", route.Name, target, result.Error, result.Status);
