@@ -10,14 +10,15 @@ public static class AttemptResults
     };
 
     /// <summary>
-    /// Nothing reached the client. The request fails over when the route lists the error's criterion; an error it
-    /// does not list still counts as the provider having answered.
+    /// Nothing reached the client. Whether the request fails over, and whether the attempt counts against the target,
+    /// is the route's <see cref="FailoverPolicy"/>'s call.
     /// </summary>
-    public static AttemptResult Failed(ForwardAttempt attempt, ForwarderError error, int? status = null, HeldBackError? heldBack = null)
+    /// <param name="requestSent">The request had started going out (false only for failures while connecting).</param>
+    public static AttemptResult Failed(ForwardAttempt attempt, ForwarderError error, int? status = null, HeldBackError? heldBack = null, bool requestSent = true)
     {
         var providerStatus = status ?? (error.IsTimeout() ? 504 : 502);
-        var failsOver = error.Criterion(providerStatus) is { } criterion && attempt.Route.FailsOverOn(criterion);
-        return new AttemptResult { Error = error, Status = providerStatus, FailsOver = failsOver, Healthy = !failsOver, HeldBack = heldBack };
+        var verdict = attempt.Route.Failover.Judge(error.Case(providerStatus), requestSent, FailoverPolicy.IsNonIdempotent(attempt.Method));
+        return new AttemptResult { Error = error, Status = providerStatus, FailsOver = verdict.FailsOver, Healthy = !verdict.Unsuccessful, HeldBack = heldBack };
     }
 
     /// <summary>A body too large to translate: the request ends with a 502, and the provider is not blamed.</summary>

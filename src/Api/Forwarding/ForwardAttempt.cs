@@ -33,6 +33,9 @@ public sealed class ForwardAttempt : IDisposable
     public ResolvedRoute Route { get; }
     public ResolvedTarget Target { get; }
     public PreparedRequest Request { get; }
+
+    /// <summary>The provider request's method; a non-idempotent one (POST) is not sent twice unless <c>non_idempotent</c> is listed.</summary>
+    public HttpMethod Method => Request.Method;
     public int Number { get; }
     public DateTime Deadline { get; }
     public string RequestId { get; }

@@ -1,15 +1,15 @@
-using Actors.Grains.Interfaces.Configuration;
-
 namespace Actors.Api.Forwarding;
 
 /// <summary>Every way one attempt at one target can fail, by name (as YARP's <c>ForwarderError</c>).</summary>
 public enum ForwarderError
 {
-    /// <summary>Connection refused or reset, DNS or protocol failure before the response headers.</summary>
+    /// <summary>Connection refused or reset, DNS or TLS failure, or the connection closed before the response headers.</summary>
     Request,
+    /// <summary>The provider's response was not valid HTTP (status line or headers): nginx's <c>invalid_header</c>.</summary>
+    InvalidResponse,
     /// <summary>Connect, write or read timeout before the response headers (or the request's deadline).</summary>
     RequestTimedOut,
-    /// <summary>The provider answered a status the route fails over on (429, 5xx by default); its body is held back.</summary>
+    /// <summary>The provider answered a status the route fails over on (see <see cref="FailoverPolicy"/>); its body is held back.</summary>
     FailoverStatus,
     /// <summary>The response body broke off before any of it reached the client.</summary>
     ResponseBodyCut,
@@ -25,13 +25,14 @@ public enum ForwarderError
 
 public static class ForwarderErrors
 {
-    /// <summary>The <c>failover_criteria</c> entry an error falls under; null when no criterion covers it.</summary>
-    public static string? Criterion(this ForwarderError error, int status) => error switch
+    /// <summary>The <c>failover_criteria</c> case an error falls under; <see cref="FailureCases.None"/> when no criterion covers it.</summary>
+    public static FailureCases Case(this ForwarderError error, int status) => error switch
     {
-        ForwarderError.Request or ForwarderError.ResponseBodyCut or ForwarderError.ResponseUntranslatable => FailoverCriterion.Error,
-        ForwarderError.RequestTimedOut or ForwarderError.ResponseBodyTimedOut => FailoverCriterion.Timeout,
-        ForwarderError.FailoverStatus => FailoverCriterion.ForStatus(status),
-        _ => null,
+        ForwarderError.Request or ForwarderError.ResponseBodyCut => FailureCases.Error,
+        ForwarderError.InvalidResponse or ForwarderError.ResponseUntranslatable => FailureCases.InvalidHeader,
+        ForwarderError.RequestTimedOut or ForwarderError.ResponseBodyTimedOut => FailureCases.Timeout,
+        ForwarderError.FailoverStatus => FailoverPolicy.ForStatus(status),
+        _ => FailureCases.None,
     };
 
     /// <summary>The <c>reason</c> label of <c>actors_failovers_total</c>.</summary>

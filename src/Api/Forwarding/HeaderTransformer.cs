@@ -91,8 +91,11 @@ public static class HeaderTransformer
         if (from.Headers.NonValidated.TryGetValues(RequestLog.Header, out var providerId)) to.Headers["X-Provider-Request-Id"] = AsStringValues(providerId);
         if (attempt.Route.Spec.ModelNameHeader) to.Headers["X-Kong-LLM-Model"] = attempt.Target.Spec.QualifiedModel;
         to.Headers["X-Actors-Target"] = attempt.Target.IndexHeader;
-        to.Headers["X-Actors-Attempts"] = attempt.AttemptsHeader;
+        to.Headers[AttemptsHeader] = attempt.AttemptsHeader;
     }
+
+    /// <summary>How many attempts the request took, on every answer that followed one.</summary>
+    public const string AttemptsHeader = "X-Actors-Attempts";
 
     private static bool IsTraceContext(string header) =>
         string.Equals(header, "traceparent", StringComparison.OrdinalIgnoreCase) || string.Equals(header, "tracestate", StringComparison.OrdinalIgnoreCase);

@@ -25,11 +25,18 @@ public sealed class RequestBodyContent : HttpContent
     /// <summary>Set when sending the body ran out of time, so the caller can tell a write timeout from other errors.</summary>
     public bool TimedOut { get; private set; }
 
+    /// <summary>
+    /// Set once the connection is open and the request is going out (headers written, body starting): nginx's
+    /// <c>request_sent</c>. A failure before it (refused, reset while connecting, connect timeout, TLS) never reached the provider.
+    /// </summary>
+    public bool Started { get; private set; }
+
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        Started = true;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_writeTimeout);
         try

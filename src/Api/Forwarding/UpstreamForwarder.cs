@@ -1,6 +1,5 @@
 using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Providers.Translation;
-using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Forwarding;
 
@@ -18,9 +17,9 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
     public async Task<AttemptResult> ForwardAsync(ForwardAttempt attempt)
     {
         var content = new RequestBodyContent(attempt.Request.Body, attempt.WriteTimeout, attempt.BodySent, attempt.Request.ContentType);
-        using var request = new HttpRequestMessage(attempt.Request.Method, attempt.Request.Url);
+        using var request = new HttpRequestMessage(attempt.Method, attempt.Request.Url);
         // A GET or HEAD passed through by preserve has no body to send.
-        if (!attempt.Request.Body.IsEmpty || attempt.Request.Method == HttpMethod.Post) request.Content = content;
+        if (!attempt.Request.Body.IsEmpty || attempt.Method == HttpMethod.Post) request.Content = content;
         else attempt.BodySent();
         HeaderTransformer.CopyRequestHeaders(attempt, request);
         if (attempt.Request.Provider?.Sign is { } sign)
@@ -33,25 +32,35 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         }
         catch (Exception ex) when (!attempt.Aborted.IsCancellationRequested && ex is OperationCanceledException or HttpRequestException or TimeoutException)
         {
-            var error = content.TimedOut || ex is OperationCanceledException or TimeoutException || ex.InnerException is TimeoutException
-                ? ForwarderError.RequestTimedOut : ForwarderError.Request;
-            logger.LogWarning("Route {Route} target {Target}: upstream {Failure} ({Error})", attempt.Route.Name, attempt.Target,
-                error == ForwarderError.RequestTimedOut ? "timed out" : "unreachable", ex.GetType().Name);
-            return AttemptResults.Failed(attempt, error);
+            var error = SendFailure(ex, content);
+            logger.LogWarning("Route {Route} target {Target}: upstream {Failure} ({Error}, request {Sent})", attempt.Route.Name, attempt.Target,
+                error switch { ForwarderError.RequestTimedOut => "timed out", ForwarderError.InvalidResponse => "answered invalid HTTP", _ => "unreachable" },
+                ex.GetType().Name, content.Started ? "sent" : "not sent");
+            return AttemptResults.Failed(attempt, error, requestSent: content.Started);
         }
 
         using (response)
         {
-            if (attempt.Route.FailsOverOn(FailoverCriterion.ForStatus(FailoverStatus(attempt, (int)response.StatusCode))))
-                return await HoldBackAsync(attempt, response);
+            var verdict = attempt.Route.Failover.Judge(FailoverPolicy.ForStatus(FailoverStatus(attempt, (int)response.StatusCode)),
+                requestSent: true, FailoverPolicy.IsNonIdempotent(attempt.Method));
+            if (verdict.FailsOver) return await HoldBackAsync(attempt, response);
             var result = attempt.Translates
                 ? await TranslatingRelay.RelayAsync(attempt, response)
                 : await PassThroughRelay.RelayAsync(attempt, response);
             if (result.Error is { } failure && failure != ForwarderError.ResponseTooLarge && !attempt.Aborted.IsCancellationRequested)
                 logger.LogWarning("Route {Route} target {Target}: response {Failure}", attempt.Route.Name, attempt.Target, failure);
-            return result;
+            // A listed status the request may not fail over on (a POST without non_idempotent) still counts against the target.
+            return verdict.Unsuccessful && result.Healthy ? result with { Healthy = false } : result;
         }
     }
+
+    /// <summary>Why sending failed: a timeout, an answer that is not valid HTTP (nginx's <c>invalid_header</c>, headers too big included), or an error.</summary>
+    private static ForwarderError SendFailure(Exception ex, RequestBodyContent content) => ex switch
+    {
+        _ when content.TimedOut || ex is OperationCanceledException or TimeoutException || ex.InnerException is TimeoutException => ForwarderError.RequestTimedOut,
+        HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse or HttpRequestError.ConfigurationLimitExceeded } => ForwarderError.InvalidResponse,
+        _ => ForwarderError.Request,
+    };
 
     /// <summary>
     /// A translated provider's own status for a standard condition (Anthropic's 529 overloaded) fails over as the

@@ -7,7 +7,7 @@ namespace Actors.Api.Picking;
 public enum PickOutcome
 {
     Picked,
-    /// <summary>No eligible target: every circuit is open, or every target was tried for this request.</summary>
+    /// <summary>No eligible target: every circuit is open (a request that tried every target starts over among them).</summary>
     NoTarget,
     /// <summary>The picker's target list and this node's disagree (different revisions): refresh the config first.</summary>
     StaleRevision,

@@ -138,11 +138,23 @@ public sealed class ProxyHandler(
             if (result is null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, prepareError);
             if (result.Delivered || context.RequestAborted.IsCancellationRequested) return null;
             last = (result, target.Index);
+            // an answer made of this failure says how many tries it took, as a provider's answer does
+            context.Response.Headers[HeaderTransformer.AttemptsHeader] = log.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!result.FailsOver || DateTime.UtcNow >= request.Deadline) break;
-            excluded |= 1UL << target.Index;
+            excluded = Tried(excluded, target.Index);
             logger.LogInformation("Route {Route}: target {Target} failed ({Failure} {Status}); failing over", route.Name, target, result.Error, result.Status);
         }
         return ProxyOutcomes.ForAttempt(last!.Value.Result, last.Value.Target);
+    }
+
+    /// <summary>
+    /// The targets to leave out of the next pick. A target picked again although it was left out means every other
+    /// one was tried or is unavailable and the picker started over (as Kong's balancer does): so does the set.
+    /// </summary>
+    private static ulong Tried(ulong excluded, int target)
+    {
+        var bit = 1UL << target;
+        return (excluded & bit) != 0 ? bit : excluded | bit;
     }
 
     /// <summary>One try at one target: which, the how-manieth for this request, and the pick that chose it.</summary>

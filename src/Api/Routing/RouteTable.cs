@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Actors.Api.Forwarding;
 using Actors.Api.Providers;
 using Actors.Api.Providers.ClientFormats;
 using Actors.Grains.Interfaces.Configuration;
@@ -7,8 +8,6 @@ namespace Actors.Api.Routing;
 
 public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> targets)
 {
-    private readonly HashSet<string> _failoverCriteria = new(spec.Balancer.FailoverCriteria, StringComparer.Ordinal);
-
     public RouteSpec Spec { get; } = spec;
     public string Name => Spec.Name;
     public IReadOnlyList<ResolvedTarget> Targets { get; } = targets;
@@ -29,9 +28,6 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
     /// <summary>What the route's requests are, from its targets' <c>route_type</c> (one per route).</summary>
     public Proxy.Kinds.RequestKind Kind { get; } = Proxy.Kinds.RequestKind.For(spec.Targets.Count > 0 ? spec.Targets[0].RouteType : RouteTypes.Chat);
 
-    /// <summary>Whether a failure of this kind (<c>error</c>, <c>timeout</c>, <c>http_503</c>...) moves the request to another target.</summary>
-    public bool FailsOverOn(string criterion) => _failoverCriteria.Contains(criterion);
-
     /// <summary>The largest request body this route reads on a node whose own limit is <paramref name="nodeLimit"/>.</summary>
     public int MaxRequestBodyBytes(int nodeLimit) => RequestBodyLimit.Effective(Spec.MaxRequestBodySize, nodeLimit);
 
@@ -45,6 +41,9 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
         }
         return null;
     }
+
+    /// <summary>Which failed attempts move the request on to another target, and which count against the target.</summary>
+    public FailoverPolicy Failover { get; } = new(spec.Balancer.FailoverCriteria);
 }
 
 /// <summary>

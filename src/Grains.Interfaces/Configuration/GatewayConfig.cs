@@ -106,9 +106,9 @@ public sealed partial record BalancerSpec
     [Id(2)] public int ConnectTimeoutMs { get; init; } = DefaultTimeoutMs;
     [Id(3)] public int ReadTimeoutMs { get; init; } = DefaultTimeoutMs;
     [Id(4)] public int WriteTimeoutMs { get; init; } = DefaultTimeoutMs;
-    /// <summary>Consecutive failures after which a target's circuit opens; 0 turns the breaker off.</summary>
-    [Id(5)] public int MaxFails { get; init; } = 3;
-    /// <summary>How long an open circuit skips the target before one probe request may try it (ms).</summary>
+    /// <summary>Unsuccessful attempts (counted as nginx counts them) after which a target's circuit opens; 0 (Kong's default) turns the breaker off.</summary>
+    [Id(5)] public int MaxFails { get; init; }
+    /// <summary>How long an open circuit skips the target before one probe request may try it (ms); also the window after which a success resets the count.</summary>
     [Id(6)] public int FailTimeoutMs { get; init; } = 10_000;
     /// <summary>Which failures move a request on to another target (Kong's <c>failover_criteria</c> names).</summary>
     [Id(7)] public IReadOnlyList<string> FailoverCriteria { get; init; } = FailoverCriterion.Defaults;

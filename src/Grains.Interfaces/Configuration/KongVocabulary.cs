@@ -86,15 +86,13 @@ public static class FailoverCriterion
     public const string Error = "error";
     public const string Timeout = "timeout";
 
-    /// <summary>Connection failures, timeouts, rate limiting and server errors: all safe to try elsewhere.</summary>
-    public static readonly IReadOnlyList<string> Defaults = [Error, Timeout, "http_429", "http_500", "http_502", "http_503", "http_504"];
+    /// <summary>Kong's default: failures of the connection and timeouts (and, for a POST, only before it was sent).</summary>
+    public static readonly IReadOnlyList<string> Defaults = [Error, Timeout];
 
     public static readonly IReadOnlyList<string> Supported =
         [Error, Timeout, "invalid_header", "http_403", "http_404", "http_429", "http_500", "http_502", "http_503", "http_504", "non_idempotent"];
 
     public static readonly Choices Choices = new("failover criterion", Supported, Supported);
-
-    public static string ForStatus(int status) => "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Kong's <c>targets[].route_type</c>: which API a target serves.</summary>

@@ -16,7 +16,8 @@ public interface IRouteGrain : IGrainWithStringKey
 
     /// <summary>
     /// Chooses the target for one request among those whose circuit lets traffic through, leaving out the targets
-    /// in <paramref name="excluded"/> (bit i set: target i already failed for this request). <paramref name="hashKey"/>
+    /// in <paramref name="excluded"/> (bit i set: target i already failed for this request) unless every such target
+    /// is excluded, in which case the choice starts over among them, as Kong's balancer does. <paramref name="hashKey"/>
     /// is the value of the route's <c>hash_on_header</c> for consistent hashing, else null.
     /// </summary>
     /// <remarks>

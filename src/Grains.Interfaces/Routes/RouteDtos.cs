@@ -64,7 +64,8 @@ public sealed record TargetState
     [Id(12)] public string? Description { get; init; }
     /// <summary>"closed", "open" or "half-open".</summary>
     [Id(13)] public string Circuit { get; init; } = "closed";
-    [Id(14)] public int ConsecutiveFailures { get; init; }
+    /// <summary>Unsuccessful attempts the circuit breaker counts (in total, until a success after <c>fail_timeout</c>).</summary>
+    [Id(14)] public int CircuitFails { get; init; }
     /// <summary>When an open circuit lets one probe through.</summary>
     [Id(15)] public DateTimeOffset? RetryAt { get; init; }
     /// <summary>What the route's algorithm currently knows about this target.</summary>

@@ -23,17 +23,27 @@ public sealed class GuardedBalancer
     public CircuitBreaker Breaker { get; }
     public int Targets => _eligible.Length;
 
-    /// <summary>The chosen target, or -1 when none is eligible.</summary>
+    /// <summary>
+    /// The chosen target, or -1 when no circuit lets traffic through. When every target whose circuit is closed was
+    /// tried for this request already, the choice starts over among all of them, as Kong's balancer clears its
+    /// tried targets: <c>retries</c> may go back to a target (the only one, or the only healthy one).
+    /// </summary>
     /// <param name="excluded">Bit i set: target i already failed for this request.</param>
     /// <param name="probe">The target's circuit is half-open and this request decides it.</param>
     public int Pick(ulong excluded, string? hashKey, DateTimeOffset now, out bool probe)
     {
-        for (var i = 0; i < _eligible.Length; i++)
-            _eligible[i] = (excluded & (1UL << i)) == 0 && Breaker.IsEligible(i, now);
-        var chosen = Algorithm.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
+        var chosen = PickAmong(excluded, hashKey, now);
+        if (chosen < 0 && excluded != 0) chosen = PickAmong(0, hashKey, now);
         probe = chosen >= 0 && Breaker.State(chosen, now) == CircuitState.HalfOpen;
         if (chosen >= 0) Breaker.OnPicked(chosen, now);
         return chosen;
+    }
+
+    private int PickAmong(ulong excluded, string? hashKey, DateTimeOffset now)
+    {
+        for (var i = 0; i < _eligible.Length; i++)
+            _eligible[i] = (excluded & (1UL << i)) == 0 && Breaker.IsEligible(i, now);
+        return Algorithm.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
     }
 
     public void OnOutcome(int target, in OutcomeSample sample, DateTimeOffset now)

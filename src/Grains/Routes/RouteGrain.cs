@@ -179,7 +179,7 @@ public sealed class RouteGrain(
             Description = target.Description,
             Healthy = circuit == CircuitState.Closed,
             Circuit = circuit switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" },
-            ConsecutiveFailures = breaker.ConsecutiveFailures(index),
+            CircuitFails = breaker.Fails(index),
             RetryAt = breaker.RetryAt(index, now),
             Inputs = _balancer.Algorithm.Describe(index, now.ToUnixTimeMilliseconds()),
             Picks = counters.Picks,

@@ -23,7 +23,8 @@ public sealed class SecretsTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var a = _cluster.Apis[0]!;
         var b = _cluster.Apis[1]!;
-        Assert.Equal(HttpStatusCode.OK, (await a.PostConfigAsync(_cluster.SeedConfig)).StatusCode);
+        var failingOver = _cluster.SeedConfig.Replace("algorithm: round-robin", "algorithm: round-robin\n          failover_criteria: [error, timeout, http_500, non_idempotent]");
+        Assert.Equal(HttpStatusCode.OK, (await a.PostConfigAsync(failingOver)).StatusCode);
         _cluster.Gpt5.Apply(new FakeOpenAI.FakeBehavior { Status = 500 }); // errors and failovers get logged too
         for (var i = 0; i < 10; i++) (await (i % 2 == 0 ? a : b).ChatAsync("/route1")).Dispose();
         (await a.ChatAsync("/route1", """{"messages":[{"role":"user","content":"x"}],"stream":true}""")).Dispose();

@@ -86,7 +86,7 @@ public sealed class AlgorithmEndToEndTests(GatewayNodeFixture fixture, ITestOutp
     public async Task Priority_fails_over_to_the_lower_group_and_comes_back()
     {
         // "slow" keeps the default weight 100 (the first group), "fast" gets 50 (the backup group)
-        var yaml = DeckFile.Route("prio", [("slow", _slow.ChatUrl), ("fast", _fast.ChatUrl)], "algorithm: priority\nmax_fails: 1\nfail_timeout: 1000");
+        var yaml = DeckFile.Route("prio", [("slow", _slow.ChatUrl), ("fast", _fast.ChatUrl)], "algorithm: priority\nmax_fails: 1\nfail_timeout: 1000\nfailover_criteria: [error, timeout, http_503, non_idempotent]");
         var second = yaml.LastIndexOf("route_type: llm/v1/chat\n", StringComparison.Ordinal) + "route_type: llm/v1/chat\n".Length;
         yaml = yaml.Insert(second, "          weight: 50\n");
         using (var applied = await Node.PostConfigAsync(yaml)) Assert.Equal(HttpStatusCode.OK, applied.StatusCode);

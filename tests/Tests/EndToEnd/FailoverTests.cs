@@ -24,7 +24,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         var closed = $"http://127.0.0.1:{FreePorts.Next()}/v1/chat/completions";
         await ApplyAsync("mixed",
             [("bad-500", failing.ChatUrl), ("bad-hang", hanging.ChatUrl), ("bad-closed", closed), ("good-1", good1.ChatUrl), ("good-2", good2.ChatUrl)],
-            "read_timeout: 400\nconnect_timeout: 400\nmax_fails: 3\nfail_timeout: 60000");
+            "read_timeout: 400\nconnect_timeout: 400\nmax_fails: 3\nfail_timeout: 60000\nfailover_criteria: [error, timeout, http_500, non_idempotent]");
 
         var statuses = new List<HttpStatusCode>();
         var attempts = new List<int>();
@@ -49,11 +49,134 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         {
             Assert.False((bool)bad!["healthy"]!);
             Assert.Equal("open", (string)bad["circuit"]!);
-            Assert.Equal(3, (int)bad["consecutive_failures"]!);
+            Assert.Equal(3, (int)bad["circuit_fails"]!);
             Assert.True(DateTimeOffset.Parse((string)bad["retry_at"]!) > DateTimeOffset.UtcNow.AddSeconds(30));
         }
         Assert.Equal(3, (long)targets[2]!["failures"]!);
         Assert.All(targets.Skip(3), good => Assert.True((bool)good!["healthy"]!));
+    }
+
+    /// <summary>Target <paramref name="index"/>'s failure counter, once the one-way reports have reached the route grain.</summary>
+    private async Task<long> FailuresAsync(string route, int index, long expected)
+    {
+        long failures = -1;
+        for (var i = 0; i < 100 && failures != expected; i++)
+        {
+            if (i > 0) await Task.Delay(50);
+            failures = (long)(await BalancerAsync(route))["targets"]![index]!["failures"]!;
+        }
+        return failures;
+    }
+
+    private static int Attempts(HttpResponseMessage response) => int.Parse(response.Headers.GetValues("X-Actors-Attempts").Single());
+
+    /// <summary>Two requests, so the failing target (either of the two in the rotation) is picked first once.</summary>
+    private async Task<List<(HttpStatusCode Status, int Attempts, JsonNode Body)>> TwiceAsync(string route)
+    {
+        var answers = new List<(HttpStatusCode, int, JsonNode)>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await Node.ChatAsync("/" + route);
+            answers.Add((response.StatusCode, Attempts(response), await Json(response)));
+        }
+        return answers;
+    }
+
+    [Fact]
+    public async Task Kongs_default_criteria_return_a_500_and_a_read_timeout_of_a_sent_request_but_fail_over_from_a_refused_connection()
+    {
+        var failing = await FakeAsync(new FakeBehavior { Status = 500 });
+        var hanging = await FakeAsync(new FakeBehavior { DelayMs = 10_000 });
+        var good = await FakeAsync();
+        var closed = $"http://127.0.0.1:{FreePorts.Next()}/v1/chat/completions";
+        await ApplyAsync(DeckFile.Combine(
+            DeckFile.Route("default-500", [("bad-500", failing.ChatUrl), ("good", good.ChatUrl)]),
+            DeckFile.Route("default-hang", [("bad-hang", hanging.ChatUrl), ("good", good.ChatUrl)], "read_timeout: 300"),
+            DeckFile.Route("default-closed", [("bad-closed", closed), ("good", good.ChatUrl)])));
+
+        var on500 = await TwiceAsync("default-500");
+        var onHang = await TwiceAsync("default-hang");
+        var onClosed = await TwiceAsync("default-closed");
+
+        // the provider's 500 reaches the client as it sent it, after one attempt
+        Assert.Contains(on500, a => a.Status == HttpStatusCode.InternalServerError && a.Attempts == 1
+            && (string)a.Body["error"]!["message"]! == "fake upstream failure 500");
+        Assert.Equal(1, failing.RequestCount);
+        // the read timeout ends the request with 504 after one attempt
+        Assert.Contains(onHang, a => a.Status == HttpStatusCode.GatewayTimeout && a.Attempts == 1);
+        Assert.Equal(1, hanging.RequestCount);
+        // a refused connection never reached the provider: the request goes to the next target
+        Assert.All(onClosed, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal([1, 2], onClosed.Select(a => a.Attempts).Order());
+        Assert.Equal(4, good.RequestCount);
+        // error and timeout count against the target; a 500 not listed in failover_criteria does not
+        Assert.Equal(1, await FailuresAsync("default-hang", 0, 1));
+        Assert.Equal(1, await FailuresAsync("default-closed", 0, 1));
+        Assert.Equal(0, (long)(await BalancerAsync("default-500"))["targets"]![0]!["failures"]!);
+    }
+
+    [Fact]
+    public async Task With_non_idempotent_and_http_500_listed_a_500_fails_over()
+    {
+        var failing = await FakeAsync(new FakeBehavior { Status = 500 });
+        var good = await FakeAsync();
+        await ApplyAsync(DeckFile.Combine(
+            DeckFile.Route("listed-500", [("bad-500", failing.ChatUrl), ("good", good.ChatUrl)], "failover_criteria: [http_500, non_idempotent]"),
+            DeckFile.Route("without-non-idempotent", [("bad-500", failing.ChatUrl), ("good", good.ChatUrl)], "failover_criteria: [error, timeout, http_500]")));
+
+        var failingOver = await TwiceAsync("listed-500");
+        var stopping = await TwiceAsync("without-non-idempotent");
+
+        Assert.All(failingOver, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal([1, 2], failingOver.Select(a => a.Attempts).Order());
+        // http_500 alone does not resend a POST that reached the provider, but the 500 counts against the target
+        Assert.Contains(stopping, a => a.Status == HttpStatusCode.InternalServerError && a.Attempts == 1);
+        Assert.Equal(1, await FailuresAsync("without-non-idempotent", 0, 1));
+    }
+
+    [Fact]
+    public async Task With_max_fails_0_the_default_the_circuit_never_opens()
+    {
+        var failing = await FakeAsync(new FakeBehavior { Status = 500 });
+        var good = await FakeAsync();
+        await ApplyAsync("no-breaker", [("bad-500", failing.ChatUrl), ("good", good.ChatUrl)], "failover_criteria: [http_500, non_idempotent]");
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await Node.ChatAsync("/no-breaker");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(failing.RequestCount, await FailuresAsync("no-breaker", 0, failing.RequestCount));
+        var bad = (await BalancerAsync("no-breaker"))["targets"]![0]!;
+        output.WriteLine($"the failing target was tried {failing.RequestCount} times in 20 requests");
+        Assert.Equal(20, good.RequestCount);
+        Assert.InRange(failing.RequestCount, 10, 20);       // still in the rotation after 10+ failures
+        Assert.Equal("closed", (string)bad["circuit"]!);
+        Assert.True((bool)bad["healthy"]!);
+        Assert.Equal(failing.RequestCount, (int)bad["circuit_fails"]!);
+        Assert.Null(bad["retry_at"]);
+    }
+
+    [Fact]
+    public async Task Retries_go_back_to_the_only_target()
+    {
+        var failing = await FakeAsync(new FakeBehavior { Status = 500 });
+        var closed = $"http://127.0.0.1:{FreePorts.Next()}/v1/chat/completions";
+        await ApplyAsync(DeckFile.Combine(
+            DeckFile.Route("alone-500", [("bad-500", failing.ChatUrl)], "retries: 2\nfailover_criteria: [http_500, non_idempotent]"),
+            DeckFile.Route("alone-closed", [("bad-closed", closed)], "retries: 3")));
+
+        using var on500 = await Node.ChatAsync("/alone-500");
+        using var onClosed = await Node.ChatAsync("/alone-closed");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, on500.StatusCode);
+        Assert.Equal("fake upstream failure 500", (string)(await Json(on500))["error"]!["message"]!);
+        Assert.Equal(3, Attempts(on500));
+        Assert.Equal(3, failing.RequestCount);
+        Assert.Equal(HttpStatusCode.BadGateway, onClosed.StatusCode);
+        Assert.Equal(4, Attempts(onClosed));
+        Assert.Equal(4, await FailuresAsync("alone-closed", 0, 4));
     }
 
     [Fact]
@@ -76,7 +199,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
     {
         var a = await FakeAsync(new FakeBehavior { Status = 503 });
         var b = await FakeAsync(new FakeBehavior { Status = 503 });
-        await ApplyAsync("all-down", [("a", a.ChatUrl), ("b", b.ChatUrl)], "max_fails: 2\nfail_timeout: 60000");
+        await ApplyAsync("all-down", [("a", a.ChatUrl), ("b", b.ChatUrl)], "max_fails: 2\nfail_timeout: 60000\nretries: 1\nfailover_criteria: [error, timeout, http_503, non_idempotent]");
 
         for (var i = 0; i < 2; i++)
         {
@@ -112,7 +235,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.GatewayTimeout, slow.StatusCode);
         Assert.Equal("timeout_error", (string)(await Json(slow))["error"]!["type"]!);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(9), $"took {watch.Elapsed}");
-        output.WriteLine($"504 after {watch.ElapsedMilliseconds} ms: one target, read_timeout 300 ms (a target that failed is not tried again for the same request)");
+        output.WriteLine($"504 after {watch.ElapsedMilliseconds} ms: one target, read_timeout 300 ms (a POST that reached the provider is not sent again by default)");
     }
 
     [Fact]
@@ -120,7 +243,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
     {
         var flaky = await FakeAsync(new FakeBehavior { Status = 502 });
         var good = await FakeAsync();
-        await ApplyAsync("probe", [("flaky", flaky.ChatUrl), ("good", good.ChatUrl)], "max_fails: 1\nfail_timeout: 1000");
+        await ApplyAsync("probe", [("flaky", flaky.ChatUrl), ("good", good.ChatUrl)], "max_fails: 1\nfail_timeout: 1000\nfailover_criteria: [error, timeout, http_502, non_idempotent]");
 
         (await Node.ChatAsync("/probe")).Dispose();    // flaky fails once, fails over to good: circuit opens
         Assert.Equal("open", (string)(await BalancerAsync("probe"))["targets"]![0]!["circuit"]!);
@@ -139,7 +262,7 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         Assert.Contains("flaky", models);
         var state = (await BalancerAsync("probe"))["targets"]![0]!;
         Assert.Equal("closed", (string)state["circuit"]!);
-        Assert.Equal(0, (int)state["consecutive_failures"]!);
+        Assert.Equal(0, (int)state["circuit_fails"]!);
     }
 
     [Fact]
@@ -148,11 +271,17 @@ public sealed class FailoverTests(GatewayNodeFixture fixture, ITestOutputHelper 
         var slow = await FakeAsync(new FakeBehavior { DelayMs = 20_000 });
         await ApplyAsync("cancel", [("slow", slow.ChatUrl)], "");
 
-        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.PostAsync(Node.ProxyUrl + "/cancel",
-            new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json")));
+        // the client leaves once the provider has the request, however long the gateway took to get it there
+        using var impatient = new HttpClient();
+        using var leave = new CancellationTokenSource();
+        var call = impatient.PostAsync(Node.ProxyUrl + "/cancel",
+            new StringContent("""{"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"), leave.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (slow.RequestCount == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => call);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        deadline = DateTime.UtcNow.AddSeconds(10);
         while (slow.CancelledCount == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal(1, slow.CancelledCount);
     }

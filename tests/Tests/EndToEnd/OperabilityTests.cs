@@ -15,6 +15,7 @@ public sealed class OperabilityTests(ITestOutputHelper output) : GatewayProcessT
     private const string Token = "admin-token-0123456789abcdef";
     private FakeOpenAIServer _good = null!;
     private FakeOpenAIServer _bad = null!;
+    private const string FailOverOn503 = "failover_criteria: [error, timeout, http_503, non_idempotent]";
 
     protected override IEnumerable<string> NodeArguments => ["--Admin:Token", Token, "--Logging:Format", "json"];
 
@@ -23,7 +24,7 @@ public sealed class OperabilityTests(ITestOutputHelper output) : GatewayProcessT
         _good = await FakeAsync();
         _bad = await FakeAsync(args: ["--Fake:Status", "503"]);
         Node.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        var config = DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], "max_fails: 0")
+        var config = DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], $"max_fails: 0\n{FailOverOn503}")
             .Replace("{upstream_url: '" + _good.ChatUrl + "'}", "{upstream_url: '" + _good.ChatUrl + "', input_cost: 2.5, output_cost: 10}");
         await ApplyAsync(config);
     }
@@ -126,7 +127,7 @@ public sealed class OperabilityTests(ITestOutputHelper output) : GatewayProcessT
     [Fact]
     public async Task The_circuit_state_is_a_gauge()
     {
-        await Node.PostConfigAsync(DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], "max_fails: 1\nfail_timeout: 600000"));
+        await Node.PostConfigAsync(DeckFile.Route("ops", [("bad", _bad.ChatUrl), ("good", _good.ChatUrl)], $"max_fails: 1\nfail_timeout: 600000\n{FailOverOn503}"));
         for (var i = 0; i < 3; i++) (await Node.ChatAsync("/ops")).Dispose();
 
         string? open = null, closed = null;

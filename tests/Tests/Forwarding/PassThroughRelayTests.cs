@@ -31,7 +31,7 @@ public sealed class PassThroughRelayTests : TestWithUpstreams
     {
         var cut = await Own(RawUpstream.StartAsync(RawUpstream.CutBody(declared: 2000, sent: 1000)));
         var good = await Own(FakeUpstream.StartAsync());
-        var host = await Own(PipelineHost.StartAsync(DeckFile.Route("r", [("cut", cut.Url), ("good", good.ChatUrl)])));
+        var host = await Own(PipelineHost.StartAsync(DeckFile.Route("r", [("cut", cut.Url), ("good", good.ChatUrl)], "failover_criteria: [error, timeout, non_idempotent]")));
 
         using var response = await host.ChatAsync("/r");
 

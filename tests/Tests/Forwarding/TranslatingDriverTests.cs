@@ -12,8 +12,10 @@ namespace Actors.Tests.Forwarding;
 /// </summary>
 public sealed class TranslatingDriverTests : TestWithUpstreams
 {
-    private Task<PipelineHost> HostAsync(params (string Model, string Url)[] targets) =>
-        Own(PipelineHost.StartAsync(DeckFile.Route("native", targets).Replace("provider: openai", "provider: cohere"), providers: NativeTestDriver.Registry));
+    private Task<PipelineHost> HostAsync(params (string Model, string Url)[] targets) => HostAsync("", targets);
+
+    private Task<PipelineHost> HostAsync(string balancer, params (string Model, string Url)[] targets) =>
+        Own(PipelineHost.StartAsync(DeckFile.Route("native", targets, balancer).Replace("provider: openai", "provider: cohere"), providers: NativeTestDriver.Registry));
 
     [Fact]
     public async Task The_driver_writes_the_request_and_its_headers_and_translates_the_answer()
@@ -66,7 +68,7 @@ public sealed class TranslatingDriverTests : TestWithUpstreams
         using var rejected = await host.ChatAsync("/native");
 
         var (down1, down2) = (await FakeAsync(new FakeBehavior { Status = 503 }), await FakeAsync(new FakeBehavior { Status = 503 }));
-        var failing = await HostAsync(("a", down1.ChatUrl), ("b", down2.ChatUrl));
+        var failing = await HostAsync("retries: 1\nfailover_criteria: [http_503, non_idempotent]", ("a", down1.ChatUrl), ("b", down2.ChatUrl));
         using var failed = await failing.ChatAsync("/native");
 
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);

@@ -115,14 +115,17 @@ public class RouteGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Excluded_targets_are_skipped_and_with_none_left_there_is_no_target()
+    public async Task Excluded_targets_are_skipped_and_with_none_left_the_pick_starts_over_among_all()
     {
         var grain = Grain("exclude");
         await grain.Configure(Spec("exclude", "r1", ("a", 100), ("b", 100), ("c", 100)));
 
         Assert.Equal(1, (await grain.Pick(0b001, null)).TargetIndex);
         Assert.Equal(2, (await grain.Pick(0b011, null)).TargetIndex);
-        Assert.Equal(PickStatus.NoTarget, (await grain.Pick(0b111, null)).Status);
+        // every target tried: as Kong's balancer, retries go round again
+        var again = await grain.Pick(0b111, null);
+        Assert.Equal(PickStatus.Picked, again.Status);
+        Assert.InRange(again.TargetIndex, 0, 2);
     }
 
     [Fact]
@@ -139,12 +142,17 @@ public class RouteGrainTests(ClusterFixture fixture)
         var state = await WaitFor(grain, s => s.Targets[0].Circuit == "open");
 
         Assert.False(state.Targets[0].Healthy);
-        Assert.Equal(2, state.Targets[0].ConsecutiveFailures);
+        Assert.Equal(2, state.Targets[0].CircuitFails);
         Assert.NotNull(state.Targets[0].RetryAt);
-        // a second client of the same grain sees the same circuit
+        // a second client of the same grain sees the same circuit: even a request that already tried the other
+        // target goes back to it rather than to the open one
         var other = fixture.Cluster.Client.GetGrain<IRouteGrain>("breaker");
         for (var i = 0; i < 4; i++) Assert.Equal(1, (await other.Pick(0, null)).TargetIndex);
-        Assert.Equal(PickStatus.NoTarget, (await other.Pick(0b10, null)).Status);
+        Assert.Equal(1, (await other.Pick(0b10, null)).TargetIndex);
+        await other.Report([new TargetOutcome("r1", 1, false, 5, 0, 0)]);
+        await other.Report([new TargetOutcome("r1", 1, false, 5, 0, 0)]);
+        await WaitFor(grain, s => s.Targets[1].Circuit == "open");
+        Assert.Equal(PickStatus.NoTarget, (await other.Pick(0, null)).Status);
     }
 
     [Fact]

@@ -7,22 +7,39 @@ public class CircuitBreakerTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Opens_after_max_fails_consecutive_failures_only()
+    public void Counts_failures_in_total_a_success_inside_fail_timeout_does_not_reset_them()
     {
         var breaker = new CircuitBreaker(2, maxFails: 3, TimeSpan.FromSeconds(10));
 
         breaker.OnOutcome(0, false, T0);
+        breaker.OnOutcome(0, false, T0.AddSeconds(1));
+        breaker.OnPicked(0, T0.AddSeconds(2));
+        breaker.OnOutcome(0, true, T0.AddSeconds(2));   // Kong: "2 failed, then 1 success within the window keeps the counter at 2"
+        Assert.Equal(2, breaker.Fails(0));
+        Assert.Equal(CircuitState.Closed, breaker.State(0, T0.AddSeconds(2)));
+        breaker.OnOutcome(0, false, T0.AddSeconds(3));
+
+        Assert.Equal(CircuitState.Open, breaker.State(0, T0.AddSeconds(3)));
+        Assert.False(breaker.IsEligible(0, T0.AddSeconds(12)));
+        Assert.Equal(T0.AddSeconds(13), breaker.RetryAt(0, T0.AddSeconds(3)));
+        Assert.True(breaker.IsEligible(1, T0));
+    }
+
+    [Fact]
+    public void A_success_picked_after_fail_timeout_since_the_last_failure_resets_the_count()
+    {
+        var breaker = new CircuitBreaker(1, maxFails: 3, TimeSpan.FromSeconds(10));
         breaker.OnOutcome(0, false, T0);
-        breaker.OnOutcome(0, true, T0);   // a success resets the count
-        breaker.OnOutcome(0, false, T0);
-        breaker.OnOutcome(0, false, T0);
-        Assert.Equal(CircuitState.Closed, breaker.State(0, T0));
         breaker.OnOutcome(0, false, T0);
 
-        Assert.Equal(CircuitState.Open, breaker.State(0, T0));
-        Assert.False(breaker.IsEligible(0, T0.AddSeconds(9)));
-        Assert.Equal(T0.AddSeconds(10), breaker.RetryAt(0, T0));
-        Assert.True(breaker.IsEligible(1, T0));
+        var later = T0.AddSeconds(10);
+        breaker.OnPicked(0, later);
+        breaker.OnOutcome(0, true, later.AddSeconds(1));
+
+        Assert.Equal(0, breaker.Fails(0));
+        breaker.OnOutcome(0, false, later.AddSeconds(2));
+        breaker.OnOutcome(0, false, later.AddSeconds(2));
+        Assert.Equal(CircuitState.Closed, breaker.State(0, later.AddSeconds(2)));
     }
 
     [Fact]
@@ -56,7 +73,7 @@ public class CircuitBreakerTests
         breaker.OnPicked(0, second);
         breaker.OnOutcome(0, true, second);
         Assert.Equal(CircuitState.Closed, breaker.State(0, second));
-        Assert.Equal(0, breaker.ConsecutiveFailures(0));
+        Assert.Equal(0, breaker.Fails(0));
         Assert.Null(breaker.RetryAt(0, second));
     }
 
@@ -67,6 +84,6 @@ public class CircuitBreakerTests
         for (var i = 0; i < 100; i++) breaker.OnOutcome(0, false, T0);
 
         Assert.True(breaker.IsEligible(0, T0));
-        Assert.Equal(100, breaker.ConsecutiveFailures(0));
+        Assert.Equal(100, breaker.Fails(0));
     }
 }

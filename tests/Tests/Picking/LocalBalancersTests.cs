@@ -43,14 +43,17 @@ public class LocalBalancersTests
     }
 
     [Fact]
-    public void Leaves_out_the_targets_this_request_already_tried_and_says_when_none_is_left()
+    public void Leaves_out_the_targets_this_request_already_tried_and_starts_over_when_none_is_left()
     {
         var local = new LocalBalancers(_clock);
-        var route = Route("a", new BalancerSpec(), 100, 100);
+        var route = Route("a", new BalancerSpec { MaxFails = 1 }, 100, 100);
 
         Assert.Equal(1, local.Pick(route, excluded: 0b01, null).TargetIndex);
         Assert.Equal(1, local.Pick(route, excluded: 0b01, null).TargetIndex);
-        var none = local.Pick(route, excluded: 0b11, null);
+        Assert.Equal(PickStatus.Picked, local.Pick(route, excluded: 0b11, null).Status);
+        local.OnOutcome(route, Failure(route, 0));
+        local.OnOutcome(route, Failure(route, 1));
+        var none = local.Pick(route, excluded: 0b01, null);
         Assert.Equal((PickStatus.NoTarget, -1, "a"), (none.Status, none.TargetIndex, none.Revision));
     }
 

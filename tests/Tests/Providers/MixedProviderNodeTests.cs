@@ -22,7 +22,8 @@ public sealed class MixedProviderNodeTests : GatewayProcessTest
     protected override async Task SetUpAsync()
     {
         (_openai, _anthropic) = (await FakeAsync(), await FakeAsync());
-        await ApplyAsync(ProviderDeck.Route("mixed", [("openai", _openai.BaseUrl), ("anthropic", _anthropic.BaseUrl)]));
+        await ApplyAsync(ProviderDeck.Route("mixed", [("openai", _openai.BaseUrl), ("anthropic", _anthropic.BaseUrl)],
+            "algorithm: round-robin, failover_criteria: [error, timeout, http_503, non_idempotent]"));
     }
 
     [Fact]

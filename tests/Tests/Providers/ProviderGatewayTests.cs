@@ -113,9 +113,9 @@ public sealed class ProviderGatewayTests : TestWithUpstreams
     }
 
     [Theory]
-    [InlineData(500, "algorithm: round-robin, retries: 2, failover_criteria: [error, timeout, http_500]")]
-    // Anthropic's 529 (overloaded) fails over as an OpenAI target's 503 does, under the default criteria.
-    [InlineData(529, "algorithm: round-robin, retries: 2")]
+    [InlineData(500, "algorithm: round-robin, retries: 2, failover_criteria: [error, timeout, http_500, non_idempotent]")]
+    // Anthropic's 529 (overloaded) fails over as an OpenAI target's 503 does.
+    [InlineData(529, "algorithm: round-robin, retries: 2, failover_criteria: [error, timeout, http_503, non_idempotent]")]
     public async Task A_failing_Anthropic_target_fails_over_to_OpenAI(int status, string balancer)
     {
         var anthropic = await FakeAsync(new FakeBehavior { Status = status });

@@ -62,7 +62,7 @@ public sealed class ProxyHandlerTests : TestWithUpstreams
     public async Task A_failover_status_moves_the_request_to_the_next_target_and_both_attempts_are_reported()
     {
         var (bad, good) = (await FakeAsync(new FakeBehavior { Status = 500 }), await FakeAsync());
-        var host = await HostAsync(DeckFile.Route("r", [("bad", bad.ChatUrl), ("good", good.ChatUrl)]));
+        var host = await HostAsync(DeckFile.Route("r", [("bad", bad.ChatUrl), ("good", good.ChatUrl)], "failover_criteria: [error, timeout, http_500, non_idempotent]"));
 
         using var response = await host.ChatAsync("/r");
 
@@ -96,7 +96,8 @@ public sealed class ProxyHandlerTests : TestWithUpstreams
             context.Response.StatusCode = 502;
             await context.Response.WriteAsync("<html>bad gateway</html>");
         }));
-        var host = await HostAsync(DeckFile.Combine(DeckFile.Route("openai-shaped", [("a", a.ChatUrl), ("b", b.ChatUrl)]), DeckFile.Route("plain", [("p", plain.Url)])));
+        const string statuses = "retries: 1\nfailover_criteria: [http_502, http_503, non_idempotent]";
+        var host = await HostAsync(DeckFile.Combine(DeckFile.Route("openai-shaped", [("a", a.ChatUrl), ("b", b.ChatUrl)], statuses), DeckFile.Route("plain", [("p", plain.Url)], statuses)));
 
         using var shaped = await host.ChatAsync("/openai-shaped");
         using var other = await host.ChatAsync("/plain");
@@ -134,6 +135,28 @@ public sealed class ProxyHandlerTests : TestWithUpstreams
 
         await AssertError(response, 502, "could not be reached", "upstream_error");
         Assert.Equal(0, good.RequestCount);
+    }
+
+    [Fact]
+    public async Task An_invalid_http_answer_is_an_invalid_header_failure_that_fails_over_only_when_listed_with_non_idempotent()
+    {
+        var invalid = Own(new InvalidHttpUpstream());
+        var good = await FakeAsync();
+        var host = await HostAsync(DeckFile.Combine(
+            DeckFile.Route("default", [("invalid", invalid.Url), ("good", good.ChatUrl)], "retries: 0"),
+            DeckFile.Route("listed", [("invalid", invalid.Url), ("good", good.ChatUrl)], "failover_criteria: [invalid_header, non_idempotent]")));
+        host.Picker.Script = (route, excluded) => new PickResult(PickOutcome.Picked, excluded == 0 ? 0 : 1);
+
+        using var stopped = await host.ChatAsync("/default");
+        using var failedOver = await host.ChatAsync("/listed");
+
+        await AssertError(stopped, 502, "could not be reached", "upstream_error");
+        Assert.Equal(HttpStatusCode.OK, failedOver.StatusCode);
+        Assert.Equal("2", failedOver.Headers.GetValues("X-Actors-Attempts").Single());
+        Assert.Equal(2, invalid.RequestCount);
+        Assert.Equal(1, good.RequestCount);
+        // invalid_header always counts against the target, listed or not
+        Assert.Equal([(0, false), (0, false), (1, true)], host.Picker.Reports.Select(r => (r.TargetIndex, r.Success)));
     }
 
     [Theory]

@@ -6,7 +6,8 @@ using Actors.Grains.Interfaces.Routes;
 namespace Actors.Tests.Support;
 
 /// <summary>
-/// The route grain's part for in-process tests: round-robin over the targets not yet tried, or a scripted answer;
+/// The route grain's part for in-process tests: round-robin over the targets not yet tried (all of them again once
+/// every one was tried), or a scripted answer;
 /// every report is kept.
 /// </summary>
 public sealed class ScriptedPicker : ITargetPicker
@@ -28,7 +29,8 @@ public sealed class ScriptedPicker : ITargetPicker
             var index = (int)((uint)Interlocked.Increment(ref _next) - 1) % route.Targets.Count;
             if ((excluded & (1UL << index)) == 0) return Task.FromResult(new PickResult(PickOutcome.Picked, index));
         }
-        return Task.FromResult(new PickResult(PickOutcome.NoTarget));
+        // every target tried: start over, as the route grain does
+        return Task.FromResult(new PickResult(PickOutcome.Picked, (int)((uint)Interlocked.Increment(ref _next) - 1) % route.Targets.Count));
     }
 
     public void Report(ResolvedRoute route, TargetOutcome outcome, PickResult pick) => Reports.Enqueue(outcome);
