@@ -20,10 +20,11 @@ public sealed class AnthropicFormatGatewayTests : TestWithUpstreams
     public static string AnthropicRoute(string name, IEnumerable<(string Provider, string BaseUrl)> targets, string balancer = "algorithm: round-robin") =>
         ProviderDeck.Route(name, targets, balancer).Replace("      config:\n", "      config:\n        llm_format: anthropic\n");
 
-    private async Task<(PipelineHost Host, FakeOpenAIServer OpenAI, FakeOpenAIServer Anthropic)> MixedAsync(FakeBehavior? openAIBehavior = null)
+    private async Task<(PipelineHost Host, FakeOpenAIServer OpenAI, FakeOpenAIServer Anthropic)> MixedAsync(FakeBehavior? openAIBehavior = null,
+        string balancer = "algorithm: round-robin")
     {
         var (openai, anthropic) = (await FakeAsync(openAIBehavior), await FakeAsync());
-        var host = await Own(PipelineHost.StartAsync(AnthropicRoute("claude", [("openai", openai.BaseUrl), ("anthropic", anthropic.BaseUrl)]),
+        var host = await Own(PipelineHost.StartAsync(AnthropicRoute("claude", [("openai", openai.BaseUrl), ("anthropic", anthropic.BaseUrl)], balancer),
             environment: ProviderDeck.Environment));
         return (host, openai, anthropic);
     }
@@ -112,7 +113,9 @@ public sealed class AnthropicFormatGatewayTests : TestWithUpstreams
     [Fact]
     public async Task A_failing_OpenAI_target_fails_over_to_Anthropic_for_an_Anthropic_client()
     {
-        var (host, openai, anthropic) = await MixedAsync(new FakeBehavior { Status = 503 });
+        // Kong's default criteria never resend a POST the provider got: a 503 fails over only when listed with non_idempotent.
+        var (host, openai, anthropic) = await MixedAsync(new FakeBehavior { Status = 503 },
+            "algorithm: round-robin, failover_criteria: [error, timeout, http_503, non_idempotent]");
 
         var message = await Sdk(host).Messages.Create(Question);
 
