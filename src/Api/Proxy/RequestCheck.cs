@@ -16,7 +16,7 @@ public static class RequestCheck
             return route.Kind.IsValid(body, out info, out var error) ? null : new ProxyAnswer(ProxyOutcome.InvalidRequest, error);
         var check = format.Check(route.SubPath(path), body);
         // A format's translation always asks for usage internally; the client's own stream has no such option.
-        info = new ChatRequestInfo(check.Stream, IncludeUsage: false);
+        info = new ChatRequestInfo(check.Stream, IncludeUsage: false, check.Model);
         if (check.Error is null) return null;
         return new ProxyAnswer(check.UnknownPath ? ProxyOutcome.RouteNotFound : ProxyOutcome.InvalidRequest, check.Error);
     }

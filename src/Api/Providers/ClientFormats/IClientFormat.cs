@@ -5,8 +5,9 @@ namespace Actors.Api.Providers.ClientFormats;
 /// <summary>
 /// What a client format's check (step 4) found in a request: whether the client asked for a stream, or why the
 /// request is refused. <see cref="UnknownPath"/>: the path under the route is not this format's endpoint (404).
+/// <see cref="Model"/>: the model the request names, for <c>model_alias</c> and an unset <c>model.name</c>.
 /// </summary>
-public readonly record struct ClientCheck(bool Stream, string? Error = null, bool UnknownPath = false)
+public readonly record struct ClientCheck(bool Stream, string? Error = null, bool UnknownPath = false, string? Model = null)
 {
     public static ClientCheck Refused(string error) => new(false, error);
     public static ClientCheck NotFound(string error) => new(false, error, UnknownPath: true);

@@ -125,6 +125,26 @@ public sealed class AnthropicFormatGatewayTests : TestWithUpstreams
         Assert.Equal(1, anthropic.RequestCount);
     }
 
+    [Fact]
+    public async Task An_Anthropic_clients_model_picks_the_target_with_that_alias()
+    {
+        var (openai, anthropic) = (await FakeAsync(), await FakeAsync());
+        var deck = AnthropicRoute("claude", [("openai", openai.BaseUrl), ("anthropic", anthropic.BaseUrl)])
+            .Replace("name: anthropic-e2e,", "name: anthropic-e2e, model_alias: smart,");
+        var host = await Own(PipelineHost.StartAsync(deck, environment: ProviderDeck.Environment));
+
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var message = await Sdk(host).Messages.Create(Question with { Model = "smart" });
+            Assert.True(message.Content[0].TryPickText(out var text));
+            answers.Add(text!.Text);
+        }
+
+        Assert.All(answers, a => Assert.Equal("Fake answer from anthropic-e2e.", a));
+        Assert.Equal(0, openai.RequestCount);
+    }
+
     [Theory]
     [InlineData(400, "invalid_request_error")]
     [InlineData(429, "rate_limit_error")]

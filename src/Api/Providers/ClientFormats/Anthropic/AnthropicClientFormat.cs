@@ -28,7 +28,7 @@ public sealed class AnthropicClientFormat : IClientFormat
         var root = document.RootElement;
         return CheckRequest(root) is { } problem
             ? ClientCheck.Refused(problem)
-            : new ClientCheck(root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True);
+            : new ClientCheck(root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True, Model: Json.String(root, "model"));
     }
 
     /// <summary>What Anthropic's API itself checks first (roles, content types), in its words.</summary>
