@@ -26,6 +26,8 @@ public sealed class JsonRequestLogFormat : IRequestLogFormat
         json.WriteNumber("Attempts", e.Attempts);
         json.WriteNumber("PromptTokens", e.PromptTokens);
         json.WriteNumber("CompletionTokens", e.CompletionTokens);
+        if (e.RequestPayload is not null) json.WriteString("RequestPayload", e.RequestPayload);
+        if (e.ResponsePayload is not null) json.WriteString("ResponsePayload", e.ResponsePayload);
         json.WriteString("{OriginalFormat}", RequestLogMessage.Template);
         End(json, output);
     }

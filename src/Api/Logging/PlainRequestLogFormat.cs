@@ -14,6 +14,21 @@ public sealed class PlainRequestLogFormat : IRequestLogFormat
         output.Write(Header);
         RequestLogMessage.Write(entry, output);
         output.Write("\n"u8);
+        // Bodies on lines of their own, as JSON strings: one line each whatever they hold.
+        if (entry.RequestPayload is not null) WritePayload("request_payload=", entry.RequestPayload, output);
+        if (entry.ResponsePayload is not null) WritePayload("response_payload=", entry.ResponsePayload, output);
+    }
+
+    /// <summary>Quotes and control characters escaped (one line), the rest as it is, readable.</summary>
+    private static readonly System.Text.Json.JsonWriterOptions PayloadJson =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static void WritePayload(string name, string payload, IBufferWriter<byte> output)
+    {
+        output.Write("      "u8);
+        output.Write(Encoding.UTF8.GetBytes(name));
+        using (var json = new System.Text.Json.Utf8JsonWriter(output, PayloadJson)) json.WriteStringValue(payload);
+        output.Write("\n"u8);
     }
 
     public void WriteDropped(long count, IBufferWriter<byte> output)

@@ -2,7 +2,7 @@ namespace Actors.Api.Logging;
 
 /// <summary>
 /// One proxied request's log line, as fields: formatted on the log writer's thread, not on the request's.
-/// Never holds bodies or credentials.
+/// Never holds credentials; holds the bodies only for a target with <c>logging.log_payloads</c> (<see cref="PayloadCapture"/>).
 /// </summary>
 public readonly record struct RequestLogEntry(
     string RequestId,
@@ -13,4 +13,6 @@ public readonly record struct RequestLogEntry(
     double LatencyMs,
     int Attempts,
     long PromptTokens,
-    long CompletionTokens);
+    long CompletionTokens,
+    string? RequestPayload = null,
+    string? ResponsePayload = null);

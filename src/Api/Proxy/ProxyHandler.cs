@@ -1,6 +1,7 @@
 using Actors.Api.Configuration;
 using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Forwarding;
+using Actors.Api.Logging;
 using Actors.Api.Hosting;
 using Actors.Api.Picking;
 using Actors.Api.Proxy.Kinds;
@@ -178,6 +179,8 @@ public sealed class ProxyHandler(
 
         // 7. Forward
         using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId);
+        var tee = target.Spec.Logging.LogPayloads ? new PayloadCapture.ResponseTee(context.Response.Body) : null;
+        if (tee is not null) context.Response.Body = tee;
         AttemptResult result;
         try
         {
@@ -190,6 +193,12 @@ public sealed class ProxyHandler(
             picker.Report(route, new TargetOutcome(route.Spec.Revision, target.Index, true, -1, 0, 0), next.Pick);
             throw;
         }
+        finally
+        {
+            if (tee is not null) context.Response.Body = tee.Inner;
+        }
+        (log.RequestPayload, log.ResponsePayload) = tee is null ? (null, null)
+            : (PayloadCapture.Text(request.Body.Span, request.Body.Length), tee.Text());
 
         // 8. Report
         var latencyMs = attempt.ElapsedMs;

@@ -5,7 +5,8 @@ namespace Actors.Api.Proxy;
 
 /// <summary>
 /// What one proxied request came to, written as one structured log line when it ends (JSON with
-/// <c>Logging:Format=json</c>) through <see cref="RequestLogSink"/>. Never holds bodies or credentials.
+/// <c>Logging:Format=json</c>) through <see cref="RequestLogSink"/>. Never holds credentials; the bodies only when the
+/// target answering asks for them (<c>logging.log_payloads</c>).
 /// </summary>
 public sealed class RequestLog(string requestId)
 {
@@ -19,6 +20,8 @@ public sealed class RequestLog(string requestId)
     public int Attempts { get; set; }
     public long PromptTokens { get; set; }
     public long CompletionTokens { get; set; }
+    public string? RequestPayload { get; set; }
+    public string? ResponsePayload { get; set; }
 
     /// <summary>The client's request id when it is a sane token, else a new one.</summary>
     public static string IdFor(HttpContext context)
@@ -38,6 +41,7 @@ public sealed class RequestLog(string requestId)
         // Checked first: nothing is queued when the level is off (Logging:LogLevel applies as to any other line).
         if (!logger.IsEnabled(LogLevel.Information)) return;
         sink.TryWrite(new RequestLogEntry(RequestId, Route ?? "-", Consumer ?? "-", Target ?? "-", status,
-            Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1), Attempts, PromptTokens, CompletionTokens));
+            Math.Round(Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1), Attempts, PromptTokens, CompletionTokens,
+            RequestPayload, ResponsePayload));
     }
 }

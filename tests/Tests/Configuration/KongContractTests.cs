@@ -79,16 +79,16 @@ public class KongContractTests
         var target = """
                 - model: {provider: openai, name: a}
                   route_type: llm/v1/chat
-                  logging: {log_payloads: true, log_statistics: false}
+                  logging: {log_payloads: true, log_statistics: true}
                 - model: {provider: openai, name: b}
                   route_type: llm/v1/chat
-                  logging: {log_payloads: true}
+                  logging: {log_statistics: true}
         """;
         var result = Parse(Route(target));
 
         Assert.Empty(result.Problems);
         var warning = Assert.Single(result.Warnings);
-        Assert.Equal("services[0].routes[0].plugins[0].config.targets[0].logging.log_payloads: accepted, but has no effect in this gateway: bodies are never logged (set in 2 places) (line 14)", warning);
+        Assert.Equal("services[0].routes[0].plugins[0].config.targets[0].logging.log_statistics: accepted, but has no effect in this gateway: the request log line always has the statistics (set in 2 places) (line 14)", warning);
     }
 
     [Fact]

@@ -29,9 +29,14 @@ public sealed class PipelineHost : IAsyncDisposable
     private readonly UpstreamClients _upstreams;
     private readonly GatewayMetrics _metrics;
 
-    private PipelineHost(WebApplication app, UpstreamClients upstreams, GatewayMetrics metrics, RouteTableHolder routes, ScriptedPicker picker, CountingRefresher refresher)
+    private readonly RequestLogSink _requestLog;
+    private readonly MemoryStream _requestLogOutput;
+
+    private PipelineHost(WebApplication app, UpstreamClients upstreams, GatewayMetrics metrics, RouteTableHolder routes, ScriptedPicker picker,
+        CountingRefresher refresher, (RequestLogSink Sink, MemoryStream Output) requestLog)
     {
         (_app, _upstreams, _metrics, Routes, Picker, Refresher) = (app, upstreams, metrics, routes, picker, refresher);
+        (_requestLog, _requestLogOutput) = requestLog;
         Client = app.GetTestClient();
     }
 
@@ -59,9 +64,12 @@ public sealed class PipelineHost : IAsyncDisposable
         var picker = new ScriptedPicker();
         var refresher = new CountingRefresher();
         var metrics = new GatewayMetrics();
+        var logOutput = new MemoryStream();
+        var requestLog = (Sink: new RequestLogSink(logOutput, new PlainRequestLogFormat(), 1024, TimeSpan.Zero), Output: logOutput);
+        await requestLog.Sink.StartAsync(CancellationToken.None);
         var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
             ClientAccess.Detached(options),
-            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero), options, NullLogger<ProxyHandler>.Instance);
+            metrics, requestLog.Sink, options, new InformationLogger<ProxyHandler>());
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -70,7 +78,7 @@ public sealed class PipelineHost : IAsyncDisposable
         app.UseMiddleware<ErrorMiddleware>();
         app.Run(handler.HandleAsync);
         await app.StartAsync();
-        return new PipelineHost(app, upstreams, metrics, routes, picker, refresher);
+        return new PipelineHost(app, upstreams, metrics, routes, picker, refresher, requestLog);
     }
 
     public Task<HttpResponseMessage> ChatAsync(string path, string body = """{"messages":[{"role":"user","content":"hi"}]}""",
@@ -81,8 +89,24 @@ public sealed class PipelineHost : IAsyncDisposable
         return Client.SendAsync(request, completion);
     }
 
+    /// <summary>The request log lines written so far (the plain format); the log is closed after this.</summary>
+    public async Task<string> RequestLogAsync()
+    {
+        await _requestLog.StopAsync(CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(_requestLogOutput.ToArray());
+    }
+
+    /// <summary>Logs nothing, but says Information is on, so the handler writes its request log line.</summary>
+    private sealed class InformationLogger<T> : ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) { }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _requestLog.StopAsync(CancellationToken.None);
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

@@ -20,7 +20,7 @@ internal static class AiProxyAdvancedSchema
     public static readonly Entity<TargetLoggingSpec> Logging = Entity<TargetLoggingSpec>.Declare(f =>
     [
         f.Flag("log_statistics", s => s.LogStatistics, (s, v) => s with { LogStatistics = v }).NoEffect("the request log line always has the statistics"),
-        f.Flag("log_payloads", s => s.LogPayloads, (s, v) => s with { LogPayloads = v }).NoEffect("bodies are never logged"),
+        f.Flag("log_payloads", s => s.LogPayloads, (s, v) => s with { LogPayloads = v }),
     ]);
 
     public static readonly Entity<AuthSpec> Auth = Entity<AuthSpec>.Declare(f =>
