@@ -1,3 +1,4 @@
+using Actors.Api.Cluster;
 using Actors.Api.Errors;
 using System.Collections.Concurrent;
 using System.Globalization;
