@@ -1,3 +1,4 @@
+using Actors.Api.Cluster;
 using Actors.Api.Configuration;
 using Actors.Api.Errors;
 using Actors.Api.Admin;

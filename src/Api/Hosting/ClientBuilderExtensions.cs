@@ -1,3 +1,4 @@
+using Actors.Api.Cluster;
 using Actors.Api.Picking;
 using Actors.Api.Routing;
 using Actors.Grains.Hosting;

@@ -1,4 +1,4 @@
-using Actors.Api.Hosting;
+using Actors.Api.Cluster;
 
 namespace Actors.Api.Picking;
 

@@ -1,3 +1,4 @@
+using Actors.Api.Cluster;
 using Actors.Api.Hosting;
 using Actors.Api.Routing;
 using Actors.Api.Telemetry;

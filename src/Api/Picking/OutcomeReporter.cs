@@ -1,4 +1,4 @@
-using Actors.Api.Hosting;
+using Actors.Api.Cluster;
 using Actors.Grains.Interfaces.Routes;
 
 namespace Actors.Api.Picking;

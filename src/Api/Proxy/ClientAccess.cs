@@ -1,5 +1,7 @@
+using Actors.Api.Cluster;
 using Actors.Api.Errors;
 using System.Collections.Concurrent;
+using System.Globalization;
 using Actors.Api.Hosting;
 using Actors.Api.Picking;
 using Actors.Api.Routing;
@@ -36,41 +38,56 @@ public sealed class ClientAccess(
     public async Task<bool> AdmitAsync(HttpContext context, RouteTable table, ResolvedRoute route, RequestLog log)
     {
         if (route.Spec.KeyAuth is not { } keyAuth) return true;
+        if (await AuthenticateAsync(context, table, keyAuth) is not { } consumer) return false;
+        log.Consumer = consumer.Username;
+        if (consumer.RateLimit is not { } limit || cluster.IsDown) return true;
+        return await TryTakeAsync(consumer, limit, context.RequestAborted) is not { } decision
+            || await AnswerLimitAsync(context, consumer, limit, decision);
+    }
+
+    /// <summary>The consumer whose key the request carries; null once the 401 is written.</summary>
+    private static async Task<ConsumerSpec?> AuthenticateAsync(HttpContext context, RouteTable table, KeyAuthSpec keyAuth)
+    {
         var key = FindKey(context.Request, keyAuth);
         if (key is null)
         {
             context.Response.Headers.WWWAuthenticate = "Key realm=\"actors\"";
             await OpenAIError.WriteAsync(context, 401, "No API key found in request", OpenAIError.Authentication);
-            return false;
+            return null;
         }
-        if (table.ConsumerByKeyDigest(ConsumerSpec.DigestKey(key)) is not { } consumer)
-        {
-            await OpenAIError.WriteAsync(context, 401, "Invalid authentication credentials", OpenAIError.Authentication);
-            return false;
-        }
-        log.Consumer = consumer.Username;
-        if (consumer.RateLimit is not { } limit) return true;
+        if (table.ConsumerByKeyDigest(ConsumerSpec.DigestKey(key)) is { } consumer) return consumer;
+        await OpenAIError.WriteAsync(context, 401, "Invalid authentication credentials", OpenAIError.Authentication);
+        return null;
+    }
 
-        if (cluster.IsDown) return true;
+    /// <summary>The decision of the consumer's limiter grain; null when it cannot be reached, and the request is served.</summary>
+    private async Task<RateDecision?> TryTakeAsync(ConsumerSpec consumer, RateLimitSpec limit, CancellationToken aborted)
+    {
         // As long as a pick would wait: when this node picks on its own, the limiter gets the same short budget.
         var budget = localPicks.Value.LocalPicksWhenClusterDown ? localPicks.Value.LocalPickAfter : options.Value.ClusterCallDeadline;
-        RateDecision decision;
         try
         {
-            decision = await ClusterCalls.WithRetryAsync(() => limiters.For(consumer.Username).TryTake(limit), budget, _retry, context.RequestAborted);
+            var decision = await ClusterCalls.WithRetryAsync(() => limiters.For(consumer.Username).TryTake(limit), budget, _retry, aborted);
             cluster.OnAnswered();
+            return decision;
         }
         catch (Exception ex) when (ClusterCalls.IsTransient(ex))
         {
             // The limiter is unreachable: serve rather than fail, the cluster is recovering.
             cluster.OnGaveUp(ex);
             logger.LogWarning("Rate limiter of {Consumer} unavailable: {Error}", consumer.Username, ex.Message);
-            return true;
+            return null;
         }
-        context.Response.Headers["X-RateLimit-Limit"] = limit.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes the rate-limit headers, and the 429 when the bucket is empty; true when the request may go on.</summary>
+    private static async Task<bool> AnswerLimitAsync(HttpContext context, ConsumerSpec consumer, RateLimitSpec limit, RateDecision decision)
+    {
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = limit.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         if (decision.Allowed) return true;
-        context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         await OpenAIError.WriteAsync(context, 429, $"API rate limit exceeded for consumer '{consumer.Username}'", OpenAIError.RateLimit);
         return false;
     }

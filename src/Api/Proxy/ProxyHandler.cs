@@ -1,3 +1,4 @@
+using Actors.Api.Cluster;
 using Actors.Api.Configuration;
 using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Forwarding;

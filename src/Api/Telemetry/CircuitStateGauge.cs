@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Actors.Api.Hosting;
+using Actors.Api.Cluster;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Routes;
 

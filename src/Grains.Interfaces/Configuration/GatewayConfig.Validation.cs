@@ -152,9 +152,7 @@ public sealed partial record BalancerSpec
     {
         problems.Choice(Algorithm, BalancerAlgorithms.Choices, $"{at}.algorithm");
         problems.Range(Retries, SpecRanges.Retries, $"{at}.retries");
-        problems.Range(ConnectTimeoutMs, SpecRanges.TimeoutMs, $"{at}.connect_timeout");
-        problems.Range(ReadTimeoutMs, SpecRanges.TimeoutMs, $"{at}.read_timeout");
-        problems.Range(WriteTimeoutMs, SpecRanges.TimeoutMs, $"{at}.write_timeout");
+        problems.Ranges(SpecRanges.TimeoutMs, at, (ConnectTimeoutMs, "connect_timeout"), (ReadTimeoutMs, "read_timeout"), (WriteTimeoutMs, "write_timeout"));
         problems.Range(MaxFails, SpecRanges.MaxFails, $"{at}.max_fails");
         problems.Range(FailTimeoutMs, SpecRanges.TimeoutMs, $"{at}.fail_timeout");
         for (var i = 0; i < FailoverCriteria.Count; i++) problems.Choice(FailoverCriteria[i], FailoverCriterion.Choices, $"{at}.failover_criteria[{i}]");
@@ -191,8 +189,7 @@ public sealed partial record ModelOptions
         problems.Range(MaxTokens, SpecRanges.MaxTokens, $"{at}.max_tokens");
         problems.Range(TopP, SpecRanges.TopP, $"{at}.top_p");
         problems.Range(TopK, SpecRanges.TopK, $"{at}.top_k");
-        problems.Range(InputCost, SpecRanges.Cost, $"{at}.input_cost");
-        problems.Range(OutputCost, SpecRanges.Cost, $"{at}.output_cost");
+        problems.Ranges(SpecRanges.Cost, at, (InputCost, "input_cost"), (OutputCost, "output_cost"));
         if (UpstreamUrl is { } url) problems.AddIf(EnvPlaceholders.SyntaxProblem(url) ?? UrlProblem(url), $"{at}.upstream_url");
     }
 

@@ -51,6 +51,17 @@ public sealed class SpecProblems
         if (value is { } v && !range.Contains(v)) Add(path, range.Problem);
     }
 
+    /// <summary>Fields of <paramref name="at"/> that share one range (the timeouts, the costs), in the order given.</summary>
+    public void Ranges(IntRange range, string at, params ReadOnlySpan<(long? Value, string Field)> fields)
+    {
+        foreach (var (value, field) in fields) Range(value, range, $"{at}.{field}");
+    }
+
+    public void Ranges(NumberRange range, string at, params ReadOnlySpan<(double? Value, string Field)> fields)
+    {
+        foreach (var (value, field) in fields) Range(value, range, $"{at}.{field}");
+    }
+
     public void Choice(string? value, Choices choices, string path)
     {
         if (value is not null) AddIf(choices.Problem(value), path);

@@ -9,26 +9,18 @@ namespace Actors.Tests.Cluster;
 
 /// <summary>kill -9 of the silo hosting the route grain while both API nodes carry traffic.</summary>
 [Trait("Category", "Cluster"), Collection(ProcessCollection.Name)]
-public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SiloCrashTests(ITestOutputHelper output) : ClusterProcessTest(output)
 {
-    private LocalCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await LocalCluster.StartAsync(silos: 3, apis: 2);
-
-    public async Task DisposeAsync()
-    {
-        output.WriteLine(_cluster.Logs());
-        await _cluster.DisposeAsync();
-    }
+    public override async Task InitializeAsync() => Cluster = await LocalCluster.StartAsync(silos: 3, apis: 2);
 
     [Fact]
     public async Task No_request_fails_when_the_silo_hosting_the_route_grain_dies()
     {
-        var apis = new[] { _cluster.Apis[0]!, _cluster.Apis[1]! };
-        Assert.Equal(HttpStatusCode.OK, (await apis[0].PostConfigAsync(_cluster.SeedConfig)).StatusCode);
+        var apis = new[] { Started.Apis[0]!, Started.Apis[1]! };
+        Assert.Equal(HttpStatusCode.OK, (await apis[0].PostConfigAsync(Started.SeedConfig)).StatusCode);
         using (var warm = await apis[1].ChatAsync("/route1")) Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         var hostBefore = (string)(await apis[0].BalancerAsync("route1"))["silo"]!;
-        var victim = _cluster.SiloIndexOf(hostBefore);
+        var victim = Started.SiloIndexOf(hostBefore);
         Assert.True(victim >= 0, $"unknown silo {hostBefore}");
 
         var models = new ConcurrentBag<string>();
@@ -68,7 +60,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.Delay(1500);
         var killedAt = Stopwatch.StartNew();
         Volatile.Write(ref killedAtMs, clock.Elapsed.TotalMilliseconds);
-        _cluster.KillSilo(victim);
+        Started.KillSilo(victim);
         var picksBeforeKill = models.Count;
 
         // The route has moved once its state shows another silo.
@@ -90,11 +82,11 @@ public sealed class SiloCrashTests(ITestOutputHelper output) : IAsyncLifetime
 
         var gpt41 = models.Count(m => m == "gpt-4.1");
         var gpt5 = models.Count(m => m == "gpt-5");
-        output.WriteLine($"requests: {models.Count + failures.Count} ({picksBeforeKill} before the kill), failed: {failures.Count}");
+        Output.WriteLine($"requests: {models.Count + failures.Count} ({picksBeforeKill} before the kill), failed: {failures.Count}");
         var firstAnswer = servedAfterKill.IsEmpty ? double.NaN : servedAfterKill.Min() - killedAtMs;
-        output.WriteLine($"worst latency: {latencies.Max():F0} ms; the first request sent after kill -9 was answered {firstAnswer:F0} ms after the kill; the balancer state showed the new silo after {movedAfter.TotalMilliseconds:F0} ms");
-        output.WriteLine($"split: gpt-4.1 {gpt41}, gpt-5 {gpt5}; grain moved from {hostBefore} to {hostAfter}");
-        foreach (var failure in failures.Take(5)) output.WriteLine("failure: " + failure);
+        Output.WriteLine($"worst latency: {latencies.Max():F0} ms; the first request sent after kill -9 was answered {firstAnswer:F0} ms after the kill; the balancer state showed the new silo after {movedAfter.TotalMilliseconds:F0} ms");
+        Output.WriteLine($"split: gpt-4.1 {gpt41}, gpt-5 {gpt5}; grain moved from {hostBefore} to {hostAfter}");
+        foreach (var failure in failures.Take(5)) Output.WriteLine("failure: " + failure);
 
         Assert.Empty(failures);
         Assert.NotEqual(hostBefore, hostAfter);

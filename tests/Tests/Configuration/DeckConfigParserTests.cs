@@ -30,6 +30,19 @@ public class DeckConfigParserTests
                   auth: {header_name: Authorization, header_value: 'Bearer ${{ env "DECK_OPENAI_API_KEY" }}'}
         """;
 
+    /// <summary>
+    /// An <c>ai-proxy-advanced</c> plugin entry (five lines) with one openai target of <paramref name="model"/>,
+    /// indented by <paramref name="indent"/> spaces, for a document's service or route <c>plugins</c> list.
+    /// </summary>
+    private static string AiProxyPlugin(string model, int indent) => string.Join("\n", new[]
+    {
+        "- name: ai-proxy-advanced",
+        "  config:",
+        "    targets:",
+        $"    - model: {{provider: openai, name: {model}}}",
+        "      route_type: llm/v1/chat",
+    }.Select(line => new string(' ', indent) + line));
+
     [Fact]
     public void The_seed_file_parses_unchanged()
     {
@@ -77,27 +90,19 @@ public class DeckConfigParserTests
     [Fact]
     public void A_service_plugin_applies_to_every_route_and_a_route_plugin_wins()
     {
-        var yaml = """
+        var yaml = $$"""
             _format_version: "3.0"
             services:
             - name: s
               plugins:
-              - name: ai-proxy-advanced
-                config:
-                  targets:
-                  - model: {provider: openai, name: from-service}
-                    route_type: llm/v1/chat
+            {{AiProxyPlugin("from-service", indent: 2)}}
               routes:
               - name: a
                 paths: [/a]
               - name: b
                 paths: [/b]
                 plugins:
-                - name: ai-proxy-advanced
-                  config:
-                    targets:
-                    - model: {provider: openai, name: from-route}
-                      route_type: llm/v1/chat
+            {{AiProxyPlugin("from-route", indent: 4)}}
             """;
         var result = Parse(yaml);
 
@@ -187,16 +192,12 @@ public class DeckConfigParserTests
     [Fact]
     public void Duplicate_route_names_and_paths_are_rejected()
     {
-        var yaml = """
+        var yaml = $$"""
             _format_version: "3.0"
             services:
             - name: s
               plugins:
-              - name: ai-proxy-advanced
-                config:
-                  targets:
-                  - model: {provider: openai, name: m}
-                    route_type: llm/v1/chat
+            {{AiProxyPlugin("m", indent: 2)}}
               routes:
               - {name: a, paths: [/x]}
               - {name: a, paths: [/y]}

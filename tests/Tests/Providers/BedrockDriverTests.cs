@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Actors.Api.Providers;
 using Actors.Api.Providers.Bedrock;
-using Actors.FakeOpenAI;
 using Actors.FakeOpenAI.Native;
 using static Actors.Tests.Providers.ProviderTestKit;
 
@@ -179,11 +178,8 @@ public sealed class BedrockDriverTests(FakeServerFixture fake) : IClassFixture<F
     [Fact]
     public async Task Failure_switch_answers_in_bedrock_shape_and_translates()
     {
-        await fake.WithBehaviorAsync(new FakeBehavior { Status = 429 }, async () =>
-        {
-            var exchange = await SendAsync(_driver, Claude, FakeUrl, """{"messages":[{"role":"user","content":"Hi"}]}""");
-            Assert.Equal(429, exchange.Status);
-            Assert.Equal("fake upstream failure 429", JsonDocument.Parse(exchange.Body).RootElement.GetProperty("error").GetProperty("message").GetString());
-        });
+        var exchange = await fake.SendWhileFailingAsync(429, _driver, Claude, FakeUrl);
+        Assert.Equal(429, exchange.Status);
+        Assert.Equal("fake upstream failure 429", JsonDocument.Parse(exchange.Body).RootElement.GetProperty("error").GetProperty("message").GetString());
     }
 }

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Actors.Api.Providers;
 using Actors.Api.Providers.Cohere;
-using Actors.FakeOpenAI;
 using static Actors.Tests.Providers.ProviderTestKit;
 
 namespace Actors.Tests.Providers;
@@ -133,7 +132,6 @@ public sealed class CohereDriverTests(FakeServerFixture fake) : IClassFixture<Fa
         var keyless = await SendAsync(_driver, CommandA with { AuthHeaderName = null }, Url, """{"messages":[{"role":"user","content":"Hi"}]}""");
         Assert.Equal(401, keyless.Status);
 
-        await fake.WithBehaviorAsync(new FakeBehavior { Status = 429 }, async () =>
-            Assert.Equal(429, (await SendAsync(_driver, CommandA, Url, """{"messages":[{"role":"user","content":"Hi"}]}""")).Status));
+        Assert.Equal(429, (await fake.SendWhileFailingAsync(429, _driver, CommandA, Url)).Status);
     }
 }

@@ -1,3 +1,4 @@
+using Actors.Api.Providers;
 using Actors.FakeOpenAI;
 using Actors.Tests.Support;
 
@@ -19,5 +20,14 @@ public sealed class FakeServerFixture : IAsyncLifetime
         Server.Apply(behavior);
         try { await run(); }
         finally { Server.Apply(new FakeBehavior()); }
+    }
+
+    /// <summary>A one-message chat through <paramref name="driver"/> while the fake answers every request with <paramref name="status"/>.</summary>
+    public async Task<ProviderTestKit.Exchange> SendWhileFailingAsync(int status, IProviderDriver driver, ProviderTarget target, string url)
+    {
+        ProviderTestKit.Exchange? exchange = null;
+        await WithBehaviorAsync(new FakeBehavior { Status = status }, async () =>
+            exchange = await ProviderTestKit.SendAsync(driver, target, url, """{"messages":[{"role":"user","content":"Hi"}]}"""));
+        return exchange!;
     }
 }

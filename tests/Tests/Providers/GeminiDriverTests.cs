@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Actors.Api.Providers;
 using Actors.Api.Providers.Gemini;
-using Actors.FakeOpenAI;
 using static Actors.Tests.Providers.ProviderTestKit;
 
 namespace Actors.Tests.Providers;
@@ -180,11 +179,8 @@ public sealed class GeminiDriverTests(FakeServerFixture fake) : IClassFixture<Fa
     [Fact]
     public async Task Failure_switch_answers_in_gemini_shape_and_translates()
     {
-        await fake.WithBehaviorAsync(new FakeBehavior { Status = 429 }, async () =>
-        {
-            var exchange = await SendAsync(_driver, Flash, FakeUrl, """{"messages":[{"role":"user","content":"Hi"}]}""");
-            Assert.Equal(429, exchange.Status);
-            Assert.Equal("RESOURCE_EXHAUSTED", JsonDocument.Parse(exchange.Body).RootElement.GetProperty("error").GetProperty("code").GetString());
-        });
+        var exchange = await fake.SendWhileFailingAsync(429, _driver, Flash, FakeUrl);
+        Assert.Equal(429, exchange.Status);
+        Assert.Equal("RESOURCE_EXHAUSTED", JsonDocument.Parse(exchange.Body).RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 }

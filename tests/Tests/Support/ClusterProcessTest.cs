@@ -3,8 +3,8 @@ using Xunit.Abstractions;
 namespace Actors.Tests.Support;
 
 /// <summary>
-/// A test class whose tests each start their own <see cref="LocalCluster"/> (with the shape they need) and leave its
-/// logs in the test output when it is torn down.
+/// A test class whose tests each start their own <see cref="LocalCluster"/> (with the shape they need), or whose
+/// <see cref="InitializeAsync"/> starts one for every test, and leave its logs in the test output when it is torn down.
 /// </summary>
 public abstract class ClusterProcessTest(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -13,7 +13,10 @@ public abstract class ClusterProcessTest(ITestOutputHelper output) : IAsyncLifet
     /// <summary>The test's cluster once it started one.</summary>
     protected LocalCluster? Cluster { get; set; }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>The cluster of a class that starts one for every test.</summary>
+    protected LocalCluster Started => Cluster ?? throw new InvalidOperationException("this test started no cluster");
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using Actors.Api.Hosting;
 using Actors.Api.Configuration;
 using Actors.Api.Routing;
 

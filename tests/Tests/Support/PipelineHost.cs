@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Actors.Api.Cluster;
 using Actors.Api.Configuration;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;

@@ -15,12 +15,8 @@ public sealed class AnthropicDriver : ClientFormats.INativeRequestDriver
 
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => ProviderUrls.Absolute(configuredUrl ?? DefaultUrl);
 
-    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
-    {
-        var request = OpenAIChatRequest.Parse(openAIRequest, target);
-        AnthropicRequestWriter.Write(request, target, body);
-        return NativeRequest(target, request.Stream);
-    }
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
+        NativeRequest(target, OpenAIChatRequest.Translate(openAIRequest, target, body, AnthropicRequestWriter.Write));
 
     public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new()
     {

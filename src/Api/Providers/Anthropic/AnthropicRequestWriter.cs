@@ -13,6 +13,9 @@ public static class AnthropicRequestWriter
     /// <summary>Anthropic requires <c>max_tokens</c>; used when neither the target nor the client sets one.</summary>
     public const int DefaultMaxTokens = 4096;
 
+    // max_tokens is always written, before the rest.
+    private static readonly SamplingNames Sampling = new("temperature", "top_p", "top_k", MaxTokens: null, "stop_sequences");
+
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
         using var w = Json.Writer(body);
@@ -21,10 +24,7 @@ public static class AnthropicRequestWriter
         w.WriteNumber("max_tokens", request.MaxTokens ?? DefaultMaxTokens);
         WriteSystem(w, request);
         Turns.Write(w, request.Conversation, "messages", "content", role => role, WriteBlocks);
-        w.WriteIf("temperature", request.Temperature);
-        w.WriteIf("top_p", request.TopP);
-        w.WriteIf("top_k", request.TopK);
-        w.WriteStrings("stop_sequences", request.Stop);
+        w.WriteSampling(request, Sampling);
         if (request.Stream) w.WriteBoolean("stream", true);
         WriteTools(w, request);
         w.WriteBodyCredential(target);
@@ -56,19 +56,23 @@ public static class AnthropicRequestWriter
             if (part.Text is { Length: > 0 } text) WriteText(w, text);
             else if (part.ImageUrl is { } url) WriteImage(w, url);
         }
-        foreach (var call in message.ToolCalls)
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "tool_use");
-            w.WriteString("id", call.Id);
-            w.WriteString("name", call.Name);
-            w.WritePropertyName("input");
-            Json.WriteArgumentsObject(w, call.Arguments);
-            w.WriteEndObject();
-        }
+        foreach (var call in message.ToolCalls) WriteToolUse(w, call);
     }
 
-    private static void WriteText(Utf8JsonWriter w, string text)
+    /// <summary>A <c>tool_use</c> content block; Anthropic's answers carry the same block.</summary>
+    public static void WriteToolUse(Utf8JsonWriter w, ToolCall call)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "tool_use");
+        w.WriteString("id", call.Id);
+        w.WriteString("name", call.Name);
+        w.WritePropertyName("input");
+        Json.WriteArgumentsObject(w, call.Arguments);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A <c>text</c> content block.</summary>
+    public static void WriteText(Utf8JsonWriter w, string text)
     {
         w.WriteStartObject();
         w.WriteString("type", "text");
@@ -103,10 +107,7 @@ public static class AnthropicRequestWriter
         foreach (var tool in request.Tools)
         {
             w.WriteStartObject();
-            w.WriteString("name", tool.Name);
-            w.WriteIf("description", tool.Description);
-            w.WritePropertyName("input_schema");
-            w.WriteRawValue(tool.ParametersJson ?? """{"type":"object","properties":{}}""");
+            NativeJson.WriteToolDeclaration(w, tool, "input_schema", NativeJson.EmptyObjectSchema);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -33,12 +33,8 @@ public sealed class BedrockDriver(Func<string, string?> environment, TimeProvide
         return ProviderUrls.Absolute(url);
     }
 
-    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
-    {
-        var request = OpenAIChatRequest.Parse(openAIRequest, target);
-        BedrockRequestWriter.Write(request, target, body);
-        return NativeRequest(target, request.Stream);
-    }
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
+        NativeRequest(target, OpenAIChatRequest.Translate(openAIRequest, target, body, BedrockRequestWriter.Write));
 
     public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new() { Stream = stream, Sign = Signer(target) };
 
@@ -63,32 +59,30 @@ public sealed class BedrockDriver(Func<string, string?> environment, TimeProvide
         return parts.Length >= 4 && parts[0].StartsWith("bedrock", StringComparison.Ordinal) ? parts[1] : null;
     }
 
-    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target)
-    {
-        using var document = Json.TryParse(providerBody);
-        if (document is null) return null;
-        var root = document.RootElement;
-        var text = new StringBuilder();
-        var calls = new List<ToolCall>();
-        foreach (var block in Json.Array(Json.At(root, "output", "message", "content")))
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) =>
+        ChatCompletion.Translate(providerBody, root =>
         {
-            if (Json.String(block, "text") is { } piece) text.Append(piece);
-            var use = Json.At(block, "toolUse");
-            if (use.ValueKind == JsonValueKind.Object)
-                calls.Add(new ToolCall(Json.String(use, "toolUseId") ?? "", Json.String(use, "name") ?? "", ChatCompletion.ArgumentsText(Json.At(use, "input"))));
-        }
-        var usage = Json.At(root, "usage");
-        return new ChatCompletion
-        {
-            Id = ChatCompletion.NewId(),
-            Model = target.ModelName,
-            Content = text.ToString(),
-            ToolCalls = calls,
-            FinishReason = FinishReason(Json.String(root, "stopReason")),
-            PromptTokens = PromptTokens(usage),
-            CompletionTokens = Json.Long(usage, "outputTokens") ?? 0,
-        }.ToResponse();
-    }
+            var text = new StringBuilder();
+            var calls = new List<ToolCall>();
+            foreach (var block in Json.Array(Json.At(root, "output", "message", "content")))
+            {
+                if (Json.String(block, "text") is { } piece) text.Append(piece);
+                var use = Json.At(block, "toolUse");
+                if (use.ValueKind == JsonValueKind.Object)
+                    calls.Add(new ToolCall(Json.String(use, "toolUseId") ?? "", Json.String(use, "name") ?? "", ChatCompletion.ArgumentsText(Json.At(use, "input"))));
+            }
+            var usage = Json.At(root, "usage");
+            return new ChatCompletion
+            {
+                Id = ChatCompletion.NewId(),
+                Model = target.ModelName,
+                Content = text.ToString(),
+                ToolCalls = calls,
+                FinishReason = FinishReason(Json.String(root, "stopReason")),
+                PromptTokens = PromptTokens(usage),
+                CompletionTokens = Json.Long(usage, "outputTokens") ?? 0,
+            };
+        });
 
     public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
         new BedrockStreamTranslator(target.ModelName, includeUsage);

@@ -11,6 +11,8 @@ namespace Actors.Api.Providers.Bedrock;
 /// </summary>
 public static class BedrockRequestWriter
 {
+    private static readonly SamplingNames Sampling = new("temperature", "topP", TopK: null, "maxTokens", "stopSequences");
+
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
         using var w = Json.Writer(body);
@@ -20,18 +22,10 @@ public static class BedrockRequestWriter
         if (system.Count > 0)
         {
             w.WriteStartArray("system");
-            foreach (var text in system) WriteText(w, text);
+            foreach (var text in system) NativeJson.WriteTextPart(w, text);
             w.WriteEndArray();
         }
-        if (request is not { Temperature: null, TopP: null, MaxTokens: null, Stop.Count: 0 })
-        {
-            w.WriteStartObject("inferenceConfig");
-            w.WriteIf("maxTokens", request.MaxTokens);
-            w.WriteIf("temperature", request.Temperature);
-            w.WriteIf("topP", request.TopP);
-            w.WriteStrings("stopSequences", request.Stop);
-            w.WriteEndObject();
-        }
+        w.WriteSamplingObject("inferenceConfig", request, Sampling);
         if (request.TopK is { } topK)
         {
             w.WriteStartObject("additionalModelRequestFields");
@@ -47,49 +41,41 @@ public static class BedrockRequestWriter
     {
         if (message.IsToolResult)
         {
-            w.WriteStartObject();
-            w.WriteStartObject("toolResult");
-            w.WriteString("toolUseId", message.ToolCallId ?? "");
-            w.WriteStartArray("content");
-            WriteText(w, message.Text);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteToolResult(w, message);
             return;
         }
         foreach (var part in message.Parts)
         {
-            if (part.Text is { Length: > 0 } text) WriteText(w, text);
+            if (part.Text is { Length: > 0 } text) NativeJson.WriteTextPart(w, text);
             // Converse takes image bytes only; an https image URL has no equivalent there.
-            else if (part.ImageUrl is { } url && DataUrl.TryParse(url, out var mediaType, out var data))
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("image");
-                w.WriteString("format", mediaType.Split('/')[^1] is "jpg" ? "jpeg" : mediaType.Split('/')[^1]);
-                w.WriteStartObject("source");
-                w.WriteString("bytes", data);
-                w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
+            else if (part.ImageUrl is { } url && DataUrl.TryParse(url, out var mediaType, out var data)) WriteImage(w, mediaType, data);
         }
-        foreach (var call in message.ToolCalls)
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("toolUse");
-            w.WriteString("toolUseId", call.Id);
-            w.WriteString("name", call.Name);
-            w.WritePropertyName("input");
-            Json.WriteArgumentsObject(w, call.Arguments);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
+        foreach (var call in message.ToolCalls) NativeJson.WriteToolCall(w, call, "toolUse", "input", idName: "toolUseId");
     }
 
-    private static void WriteText(Utf8JsonWriter w, string text)
+    private static void WriteToolResult(Utf8JsonWriter w, ChatMessage message)
     {
         w.WriteStartObject();
-        w.WriteString("text", text);
+        w.WriteStartObject("toolResult");
+        w.WriteString("toolUseId", message.ToolCallId ?? "");
+        w.WriteStartArray("content");
+        NativeJson.WriteTextPart(w, message.Text);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Converse names the image format (<c>png</c>, <c>jpeg</c>...) where a data URL has a media type.</summary>
+    private static void WriteImage(Utf8JsonWriter w, string mediaType, string data)
+    {
+        var format = mediaType.Split('/')[^1];
+        w.WriteStartObject();
+        w.WriteStartObject("image");
+        w.WriteString("format", format is "jpg" ? "jpeg" : format);
+        w.WriteStartObject("source");
+        w.WriteString("bytes", data);
+        w.WriteEndObject();
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -107,7 +93,7 @@ public static class BedrockRequestWriter
             w.WriteIf("description", tool.Description);
             w.WriteStartObject("inputSchema");
             w.WritePropertyName("json");
-            w.WriteRawValue(tool.ParametersJson ?? """{"type":"object","properties":{}}""");
+            w.WriteRawValue(tool.ParametersJson ?? NativeJson.EmptyObjectSchema);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteEndObject();

@@ -17,35 +17,29 @@ public sealed class CohereDriver : IProviderDriver
 
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => ProviderUrls.Absolute(configuredUrl ?? DefaultUrl);
 
-    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
-    {
-        var request = OpenAIChatRequest.Parse(openAIRequest, target);
-        CohereRequestWriter.Write(request, target, body);
-        return new ProviderRequest { Stream = request.Stream };
-    }
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
+        new() { Stream = OpenAIChatRequest.Translate(openAIRequest, target, body, CohereRequestWriter.Write) };
 
-    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target)
-    {
-        using var document = Json.TryParse(providerBody);
-        if (document is null) return null;
-        var root = document.RootElement;
-        var message = Json.At(root, "message");
-        var text = new StringBuilder();
-        foreach (var block in Json.Array(Json.At(message, "content")))
-            if (Json.String(block, "type") == "text") text.Append(Json.String(block, "text"));
-        var calls = Json.Array(Json.At(message, "tool_calls")).Select(ToolCall.Read).OfType<ToolCall>().ToList();
-        var (prompt, completion) = Usage(Json.At(root, "usage"));
-        return new ChatCompletion
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) =>
+        ChatCompletion.Translate(providerBody, root =>
         {
-            Id = Json.String(root, "id") ?? ChatCompletion.NewId(),
-            Model = target.ModelName,
-            Content = text.ToString(),
-            ToolCalls = calls,
-            FinishReason = FinishReason(Json.String(root, "finish_reason")),
-            PromptTokens = prompt,
-            CompletionTokens = completion,
-        }.ToResponse();
-    }
+            var message = Json.At(root, "message");
+            var text = new StringBuilder();
+            foreach (var block in Json.Array(Json.At(message, "content")))
+                if (Json.String(block, "type") == "text") text.Append(Json.String(block, "text"));
+            var calls = Json.Array(Json.At(message, "tool_calls")).Select(ToolCall.Read).OfType<ToolCall>().ToList();
+            var (prompt, completion) = Usage(Json.At(root, "usage"));
+            return new ChatCompletion
+            {
+                Id = Json.String(root, "id") ?? ChatCompletion.NewId(),
+                Model = target.ModelName,
+                Content = text.ToString(),
+                ToolCalls = calls,
+                FinishReason = FinishReason(Json.String(root, "finish_reason")),
+                PromptTokens = prompt,
+                CompletionTokens = completion,
+            };
+        });
 
     public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
         new CohereStreamTranslator(target.ModelName, includeUsage);

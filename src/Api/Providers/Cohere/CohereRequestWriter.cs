@@ -7,6 +7,8 @@ namespace Actors.Api.Providers.Cohere;
 /// <summary>OpenAI chat → Cohere v2 chat body. Cohere's <c>tool_choice</c> knows only REQUIRED and NONE.</summary>
 public static class CohereRequestWriter
 {
+    private static readonly SamplingNames Sampling = new("temperature", "p", "k", "max_tokens", "stop_sequences");
+
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
         using var w = Json.Writer(body);
@@ -15,28 +17,11 @@ public static class CohereRequestWriter
         w.WriteStartArray("messages");
         foreach (var message in request.Messages) WriteMessage(w, message);
         w.WriteEndArray();
-        w.WriteIf("temperature", request.Temperature);
-        w.WriteIf("p", request.TopP);
-        w.WriteIf("k", request.TopK);
-        w.WriteIf("max_tokens", request.MaxTokens);
-        w.WriteStrings("stop_sequences", request.Stop);
+        w.WriteSampling(request, Sampling);
         w.WriteBoolean("stream", request.Stream);
         if (request.Tools.Count > 0)
         {
-            w.WriteStartArray("tools");
-            foreach (var tool in request.Tools)
-            {
-                w.WriteStartObject();
-                w.WriteString("type", "function");
-                w.WriteStartObject("function");
-                w.WriteString("name", tool.Name);
-                w.WriteIf("description", tool.Description);
-                w.WritePropertyName("parameters");
-                w.WriteRawValue(tool.ParametersJson ?? """{"type":"object","properties":{}}""");
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            NativeJson.WriteOpenAITools(w, request.Tools, NativeJson.EmptyObjectSchema);
             if (request.ToolChoice?.Mode is ToolChoice.Required or ToolChoice.Function) w.WriteString("tool_choice", "REQUIRED");
             else if (request.ToolChoice?.Mode is ToolChoice.None) w.WriteString("tool_choice", "NONE");
         }

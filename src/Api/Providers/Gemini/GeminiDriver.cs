@@ -31,31 +31,26 @@ public sealed class GeminiDriver : ClientFormats.INativeRequestDriver
         return uri is not null && stream ? ProviderUrls.WithQuery(uri, "alt", "sse") : uri;
     }
 
-    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
-    {
-        var request = OpenAIChatRequest.Parse(openAIRequest, target);
-        GeminiRequestWriter.Write(request, target, body);
-        return NativeRequest(target, request.Stream);
-    }
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
+        NativeRequest(target, OpenAIChatRequest.Translate(openAIRequest, target, body, GeminiRequestWriter.Write));
 
     public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new() { Stream = stream };
 
-    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target)
-    {
-        using var document = Json.TryParse(providerBody);
-        if (document is null) return null;
-        var answer = GeminiAnswer.Read(document.RootElement);
-        return new ChatCompletion
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) =>
+        ChatCompletion.Translate(providerBody, root =>
         {
-            Id = answer.ResponseId ?? ChatCompletion.NewId(),
-            Model = answer.ModelVersion ?? target.ModelName,
-            Content = answer.Text,
-            ToolCalls = answer.ToolCalls,
-            FinishReason = FinishReason(answer.FinishReason, answer.ToolCalls.Count > 0, answer.Blocked),
-            PromptTokens = answer.PromptTokens ?? 0,
-            CompletionTokens = answer.CompletionTokens ?? 0,
-        }.ToResponse();
-    }
+            var answer = GeminiAnswer.Read(root);
+            return new ChatCompletion
+            {
+                Id = answer.ResponseId ?? ChatCompletion.NewId(),
+                Model = answer.ModelVersion ?? target.ModelName,
+                Content = answer.Text,
+                ToolCalls = answer.ToolCalls,
+                FinishReason = FinishReason(answer.FinishReason, answer.ToolCalls.Count > 0, answer.Blocked),
+                PromptTokens = answer.PromptTokens ?? 0,
+                CompletionTokens = answer.CompletionTokens ?? 0,
+            };
+        });
 
     public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
         new GeminiStreamTranslator(target.ModelName, includeUsage);

@@ -14,13 +14,15 @@ public static class GeminiRequestWriter
     /// <summary>JSON-schema keywords OpenAI clients send that Gemini's schema subset rejects.</summary>
     private static readonly string[] UnsupportedSchemaKeys = ["$schema", "additionalProperties", "strict"];
 
+    private static readonly SamplingNames Sampling = new("temperature", "topP", "topK", "maxOutputTokens", "stopSequences");
+
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
         using var w = Json.Writer(body);
         w.WriteStartObject();
         WriteContents(w, request);
         WriteSystem(w, request);
-        WriteGenerationConfig(w, request);
+        w.WriteSamplingObject("generationConfig", request, Sampling);
         WriteTools(w, request);
         w.WriteBodyCredential(target);
         w.WriteEndObject();
@@ -37,44 +39,38 @@ public static class GeminiRequestWriter
     {
         if (message.IsToolResult)
         {
-            w.WriteStartObject();
-            w.WriteStartObject("functionResponse");
-            w.WriteString("name", message.Name ?? toolNames.GetValueOrDefault(message.ToolCallId ?? "") ?? message.ToolCallId ?? "");
-            w.WritePropertyName("response");
-            WriteToolResponse(w, message.Text);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WriteFunctionResponse(w, message, toolNames);
             return;
         }
         foreach (var part in message.Parts)
         {
-            if (part.Text is { Length: > 0 } text)
-            {
-                w.WriteStartObject();
-                w.WriteString("text", text);
-                w.WriteEndObject();
-            }
+            if (part.Text is { Length: > 0 } text) NativeJson.WriteTextPart(w, text);
             // Gemini reads inline bytes; a plain https image URL has no equivalent there.
-            else if (part.ImageUrl is { } url && DataUrl.TryParse(url, out var mediaType, out var data))
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("inlineData");
-                w.WriteString("mimeType", mediaType);
-                w.WriteString("data", data);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
+            else if (part.ImageUrl is { } url && DataUrl.TryParse(url, out var mediaType, out var data)) WriteInlineData(w, mediaType, data);
         }
-        foreach (var call in message.ToolCalls)
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("functionCall");
-            w.WriteString("name", call.Name);
-            w.WritePropertyName("args");
-            Json.WriteArgumentsObject(w, call.Arguments);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
+        foreach (var call in message.ToolCalls) NativeJson.WriteToolCall(w, call, "functionCall", "args");
+    }
+
+    /// <summary>A tool result names its function; OpenAI's tool message may carry only the call id, so the name comes from the call.</summary>
+    private static void WriteFunctionResponse(Utf8JsonWriter w, ChatMessage message, Dictionary<string, string> toolNames)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("functionResponse");
+        w.WriteString("name", message.Name ?? toolNames.GetValueOrDefault(message.ToolCallId ?? "") ?? message.ToolCallId ?? "");
+        w.WritePropertyName("response");
+        WriteToolResponse(w, message.Text);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteInlineData(Utf8JsonWriter w, string mediaType, string data)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("inlineData");
+        w.WriteString("mimeType", mediaType);
+        w.WriteString("data", data);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     /// <summary>A function's response must be an object: a JSON object result goes as is, anything else as <c>{"content":...}</c>.</summary>
@@ -97,25 +93,8 @@ public static class GeminiRequestWriter
         if (texts.Count == 0) return;
         w.WriteStartObject("systemInstruction");
         w.WriteStartArray("parts");
-        foreach (var text in texts)
-        {
-            w.WriteStartObject();
-            w.WriteString("text", text);
-            w.WriteEndObject();
-        }
+        foreach (var text in texts) NativeJson.WriteTextPart(w, text);
         w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    private static void WriteGenerationConfig(Utf8JsonWriter w, OpenAIChatRequest request)
-    {
-        if (request is { Temperature: null, TopP: null, TopK: null, MaxTokens: null, Stop.Count: 0 }) return;
-        w.WriteStartObject("generationConfig");
-        w.WriteIf("temperature", request.Temperature);
-        w.WriteIf("topP", request.TopP);
-        w.WriteIf("topK", request.TopK);
-        w.WriteIf("maxOutputTokens", request.MaxTokens);
-        w.WriteStrings("stopSequences", request.Stop);
         w.WriteEndObject();
     }
 

@@ -14,29 +14,24 @@ public sealed class OllamaDriver : IProviderDriver
 
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => ProviderUrls.Absolute(configuredUrl);
 
-    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
-    {
-        var request = OpenAIChatRequest.Parse(openAIRequest, target);
-        OllamaRequestWriter.Write(request, target, body);
-        return new ProviderRequest { Stream = request.Stream };
-    }
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
+        new() { Stream = OpenAIChatRequest.Translate(openAIRequest, target, body, OllamaRequestWriter.Write) };
 
-    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target)
-    {
-        using var document = Json.TryParse(providerBody);
-        if (document is null) return null;
-        var answer = OllamaAnswer.Read(document.RootElement, firstCall: 0);
-        return new ChatCompletion
+    public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) =>
+        ChatCompletion.Translate(providerBody, root =>
         {
-            Id = ChatCompletion.NewId(),
-            Model = answer.Model ?? target.ModelName,
-            Content = answer.Text,
-            ToolCalls = answer.ToolCalls,
-            FinishReason = FinishReason(answer.DoneReason, answer.ToolCalls.Count > 0),
-            PromptTokens = answer.PromptTokens ?? 0,
-            CompletionTokens = answer.CompletionTokens ?? 0,
-        }.ToResponse();
-    }
+            var answer = OllamaAnswer.Read(root, firstCall: 0);
+            return new ChatCompletion
+            {
+                Id = ChatCompletion.NewId(),
+                Model = answer.Model ?? target.ModelName,
+                Content = answer.Text,
+                ToolCalls = answer.ToolCalls,
+                FinishReason = FinishReason(answer.DoneReason, answer.ToolCalls.Count > 0),
+                PromptTokens = answer.PromptTokens ?? 0,
+                CompletionTokens = answer.CompletionTokens ?? 0,
+            };
+        });
 
     public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
         new OllamaStreamTranslator(target.ModelName, includeUsage);

@@ -11,6 +11,8 @@ namespace Actors.Api.Providers.Ollama;
 /// </summary>
 public static class OllamaRequestWriter
 {
+    private static readonly SamplingNames Sampling = new("temperature", "top_p", "top_k", "num_predict", "stop");
+
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
         var toolNames = Turns.ToolNames(request.Messages);
@@ -21,22 +23,8 @@ public static class OllamaRequestWriter
         foreach (var message in request.Messages) WriteMessage(w, message, toolNames);
         w.WriteEndArray();
         w.WriteBoolean("stream", request.Stream);
-        if (request is not { Temperature: null, TopP: null, TopK: null, MaxTokens: null, Stop.Count: 0 })
-        {
-            w.WriteStartObject("options");
-            w.WriteIf("temperature", request.Temperature);
-            w.WriteIf("top_p", request.TopP);
-            w.WriteIf("top_k", request.TopK);
-            w.WriteIf("num_predict", request.MaxTokens);
-            w.WriteStrings("stop", request.Stop);
-            w.WriteEndObject();
-        }
-        if (request.Tools.Count > 0)
-        {
-            w.WriteStartArray("tools");
-            foreach (var tool in request.Tools) WriteTool(w, tool);
-            w.WriteEndArray();
-        }
+        w.WriteSamplingObject("options", request, Sampling);
+        if (request.Tools.Count > 0) NativeJson.WriteOpenAITools(w, request.Tools, defaultSchema: null);
         w.WriteBodyCredential(target);
         w.WriteEndObject();
     }
@@ -52,34 +40,9 @@ public static class OllamaRequestWriter
         if (message.ToolCalls.Count > 0)
         {
             w.WriteStartArray("tool_calls");
-            foreach (var call in message.ToolCalls)
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("function");
-                w.WriteString("name", call.Name);
-                w.WritePropertyName("arguments");
-                Json.WriteArgumentsObject(w, call.Arguments);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
+            foreach (var call in message.ToolCalls) NativeJson.WriteToolCall(w, call, "function", "arguments");
             w.WriteEndArray();
         }
-        w.WriteEndObject();
-    }
-
-    private static void WriteTool(Utf8JsonWriter w, ToolDefinition tool)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "function");
-        w.WriteStartObject("function");
-        w.WriteString("name", tool.Name);
-        w.WriteIf("description", tool.Description);
-        if (tool.ParametersJson is { } parameters)
-        {
-            w.WritePropertyName("parameters");
-            w.WriteRawValue(parameters);
-        }
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 }

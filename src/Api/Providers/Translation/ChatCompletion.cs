@@ -16,6 +16,13 @@ public sealed record ChatCompletion
 
     public TranslatedResponse ToResponse() => new(Json.Write(Write), PromptTokens, CompletionTokens);
 
+    /// <summary>A provider's JSON answer as the driver's <paramref name="read"/> understands it; null when the body is not JSON.</summary>
+    public static TranslatedResponse? Translate(ReadOnlySpan<byte> providerBody, Func<JsonElement, ChatCompletion> read)
+    {
+        using var document = Json.TryParse(providerBody);
+        return document is null ? null : read(document.RootElement).ToResponse();
+    }
+
     /// <summary>
     /// An OpenAI <c>chat.completion</c> (a provider's own, or one a driver translated) back into this shape, so a client
     /// format other than OpenAI's can write it in its own terms. The first choice only.

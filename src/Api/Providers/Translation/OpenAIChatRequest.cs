@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Actors.Api.Providers.Translation;
@@ -26,6 +27,18 @@ public sealed class OpenAIChatRequest
 
     /// <summary>Everything but system and developer messages, in order.</summary>
     public IEnumerable<ChatMessage> Conversation => Messages.Where(m => !m.IsSystem);
+
+    /// <summary>
+    /// The client's request parsed and written as a native body by the driver's <paramref name="write"/>; returns
+    /// whether the client asked for a stream.
+    /// </summary>
+    public static bool Translate(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body,
+        Action<OpenAIChatRequest, ProviderTarget, IBufferWriter<byte>> write)
+    {
+        var request = Parse(openAIRequest, target);
+        write(request, target, body);
+        return request.Stream;
+    }
 
     public static OpenAIChatRequest Parse(ReadOnlySpan<byte> json, ProviderTarget target)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Actors.Api.Providers.Anthropic;
 using Actors.Api.Providers.Translation;
 
 namespace Actors.Api.Providers.ClientFormats.Anthropic;
@@ -17,23 +18,8 @@ public sealed class AnthropicCodec : IClientCodec
         w.WriteString("role", "assistant");
         w.WriteString("model", completion.Model);
         w.WriteStartArray("content");
-        if (!string.IsNullOrEmpty(completion.Content))
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "text");
-            w.WriteString("text", completion.Content);
-            w.WriteEndObject();
-        }
-        foreach (var call in completion.ToolCalls)
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "tool_use");
-            w.WriteString("id", call.Id);
-            w.WriteString("name", call.Name);
-            w.WritePropertyName("input");
-            Json.WriteArgumentsObject(w, call.Arguments);
-            w.WriteEndObject();
-        }
+        if (!string.IsNullOrEmpty(completion.Content)) AnthropicRequestWriter.WriteText(w, completion.Content);
+        foreach (var call in completion.ToolCalls) AnthropicRequestWriter.WriteToolUse(w, call);
         w.WriteEndArray();
         w.WriteString("stop_reason", StopReason(completion.FinishReason));
         w.WriteNull("stop_sequence");

@@ -1,7 +1,7 @@
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
-namespace Actors.Api.Hosting;
+namespace Actors.Api.Cluster;
 
 /// <summary>
 /// Grain calls from the proxy path. While a dead silo is being voted out, calls to grains it hosted fail fast;

@@ -1,6 +1,6 @@
 using CommunityToolkit.HighPerformance.Buffers;
 
-namespace Actors.Api.Hosting;
+namespace Actors.Api.Admin;
 
 public static class RequestBodies
 {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Actors.Api.Hosting;
+namespace Actors.Api.Cluster;
 
 /// <summary>
 /// Grain references by key, each made once. Orleans resolves the grain interface type by reflection on every
