@@ -61,7 +61,8 @@ public sealed class PipelineHost : IAsyncDisposable
         var metrics = new GatewayMetrics();
         var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
             ClientAccess.Detached(options),
-            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero), options, NullLogger<ProxyHandler>.Instance);
+            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero),
+            new Actors.Api.Routing.Semantic.SemanticSelector(upstreams, NullLogger<Actors.Api.Routing.Semantic.SemanticSelector>.Instance), options, NullLogger<ProxyHandler>.Instance);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
