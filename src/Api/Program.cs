@@ -52,6 +52,7 @@ builder.Services.AddSingleton(ProviderRegistry.Default);
 builder.Services.AddSingleton<RouteTableHolder>();
 builder.Services.AddSingleton(typeof(GrainReferences<>));
 builder.Services.AddSingleton<UpstreamClients>();
+builder.Services.AddSingleton<Actors.Api.Routing.Semantic.SemanticSelector>();
 builder.Services.AddSingleton<ConfigApplier>();
 builder.Services.AddSingleton<ConfigSync>();
 builder.Services.AddSingleton<OutcomeReporter>();

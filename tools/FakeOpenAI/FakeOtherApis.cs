@@ -47,8 +47,9 @@ public static class FakeOtherApis
             return;
         }
         var data = new JsonArray();
+        var byKeyword = Model(request).StartsWith(KeywordModel, StringComparison.Ordinal);
         for (var i = 0; i < inputs; i++)
-            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = Vector(i) });
+            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = byKeyword ? KeywordVector(InputText(request, i)) : Vector(i) });
         var tokens = Math.Max(1, body.Length / 4);
         await FakeNativeApis.JsonAsync(context, 200, new JsonObject
         {
@@ -57,6 +58,24 @@ public static class FakeOtherApis
             ["model"] = Model(request),
             ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
         });
+    }
+
+    /// <summary>An embeddings model whose name starts with this gets vectors that say which topics the text names.</summary>
+    public const string KeywordModel = "keyword-embed";
+
+    /// <summary>The topics <see cref="KeywordVector"/> recognises, one axis each; a text naming none lies on the last axis.</summary>
+    public static readonly string[][] Topics = [["math", "integral", "equation", "algebra"], ["code", "python", "program", "compile"]];
+
+    private static string InputText(JsonObject request, int index) =>
+        request["input"] is JsonArray array ? array[index]?.ToString() ?? "" : request["input"]?.GetValue<string>() ?? "";
+
+    /// <summary>Deterministic: a text's vector counts its topic words, so texts on one topic point the same way.</summary>
+    private static JsonArray KeywordVector(string text)
+    {
+        var lower = text.ToLowerInvariant();
+        var axes = Topics.Select(words => (double)words.Count(lower.Contains)).ToList();
+        axes.Add(axes.All(a => a == 0) ? 1 : 0.05);
+        return new([.. axes.Select(a => (JsonNode)JsonValue.Create(a))]);
     }
 
     private static JsonArray Vector(int index) =>

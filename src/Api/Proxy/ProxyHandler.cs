@@ -42,6 +42,7 @@ public sealed class ProxyHandler(
     ClientAccess access,
     Telemetry.GatewayMetrics metrics,
     Logging.RequestLogSink requestLog,
+    Routing.Semantic.SemanticSelector semantic,
     IOptions<GatewaySettings> options,
     ILogger<ProxyHandler> logger)
 {
@@ -118,6 +119,13 @@ public sealed class ProxyHandler(
     {
         // A model that is a target's model_alias leaves the other targets out from the start.
         var excluded = route.Aliases.Excluded(request.Info.Model);
+        // semantic: the targets outside the prompt's closest description are left out the same way.
+        if (excluded == 0 && route.Semantic is { } semanticRoute)
+        {
+            var choice = await semantic.ChooseAsync(route, semanticRoute, request.Body, context.RequestAborted);
+            if (choice.Failure is { } failure) return new ProxyAnswer(choice.Misconfigured ? ProxyOutcome.EmbeddingsMisconfigured : ProxyOutcome.EmbeddingsFailed, failure);
+            excluded = choice.Excluded;
+        }
         (AttemptResult Result, int Target)? last = null;
         for (var number = 0; number <= route.Spec.Balancer.Retries; number++)
         {

@@ -29,6 +29,10 @@ public enum ProxyOutcome
     ProviderTimedOut,
     /// <summary>A body too large for its driver to translate.</summary>
     ResponseTooLarge,
+    /// <summary><c>semantic</c>: the embeddings model failed, so no target could be chosen.</summary>
+    EmbeddingsFailed,
+    /// <summary><c>semantic</c>: this node cannot call the embeddings model (e.g. a variable unset here).</summary>
+    EmbeddingsMisconfigured,
 }
 
 /// <param name="Detail">What the message needs beyond the route's name (the reader's complaint, a limit, a target).</param>

@@ -38,6 +38,8 @@ public static class ProxyOutcomes
         ProxyOutcome.ProviderTimedOut => (504, OpenAIError.Timeout, $"the providers of route '{route}' did not answer within the timeout"),
         ProxyOutcome.ResponseTooLarge => (502, OpenAIError.Upstream,
             $"target {answer.Target} of route '{route}' answered more than {TranslatingRelay.MaxTranslatedBodyBytes} bytes, the most the gateway translates"),
+        ProxyOutcome.EmbeddingsFailed => (502, OpenAIError.Upstream, $"route '{route}' could not choose a target: {answer.Detail}"),
+        ProxyOutcome.EmbeddingsMisconfigured => (503, OpenAIError.Unavailable, $"the embeddings model of route '{route}' is misconfigured on this gateway node: {answer.Detail}"),
         _ => throw new ArgumentOutOfRangeException(nameof(answer), answer.Outcome, null),
     };
 

@@ -116,14 +116,8 @@ public sealed class ResolvedTarget
     private static ResolvedTarget ResolveSpec(int index, TargetSpec spec, ProviderRegistry providers, Func<string, string?> environment,
         IClientFormat? format, bool urlChecked)
     {
-        var missing = new List<string>();
-        string? Substitute(string? value)
-        {
-            if (value is null) return null;
-            var resolved = EnvPlaceholders.Resolve(value, environment, out var absent);
-            missing.AddRange(absent);
-            return resolved;
-        }
+        var env = new EnvSubstitution(environment);
+        string? Substitute(string? value) => env.Resolve(value);
 
         var configured = Substitute(spec.Options.UpstreamUrl);
         var provider = new ProviderTarget
@@ -140,17 +134,16 @@ public sealed class ResolvedTarget
         // Drivers are pure: both endpoints are resolved once here instead of on every attempt.
         var upstream = (Plain: WithQueryCredential(driver?.ResolveUrl(provider, configured, stream: false), spec.Auth, provider.AuthParamValue),
             Stream: WithQueryCredential(driver?.ResolveUrl(provider, configured, stream: true), spec.Auth, provider.AuthParamValue));
-        var problem = missing.Count > 0
-            ? $"environment variable {string.Join(", ", missing.Distinct())} is not set on this gateway node"
-            : native is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
+        var problem = env.Problem
+            ?? (native is null ? $"provider '{spec.Provider}' has no driver on this gateway node"
             : driver is null ? $"provider '{spec.Provider}' cannot serve clients of llm_format '{format!.Name}'"
             : !driver.RouteTypes.Contains(spec.RouteType) ? $"provider '{spec.Provider}' does not serve route type '{spec.RouteType}' on this gateway node"
-            : urlChecked && (upstream.Plain is null || upstream.Stream is null) ? "the target has no valid upstream URL on this gateway node" : null;
+            : urlChecked && (upstream.Plain is null || upstream.Stream is null) ? "the target has no valid upstream URL on this gateway node" : null);
         return new ResolvedTarget(index, spec, driver, provider, upstream, provider.AuthParamValue, problem);
     }
 
     /// <summary>A query-string credential is baked into the URL once instead of per request.</summary>
-    private static Uri? WithQueryCredential(Uri? upstream, AuthSpec auth, string? value)
+    internal static Uri? WithQueryCredential(Uri? upstream, AuthSpec auth, string? value)
     {
         if (upstream is null || auth.ParamLocation != "query" || auth.ParamName is not { } name) return upstream;
         var builder = new UriBuilder(upstream);

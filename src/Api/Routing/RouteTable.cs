@@ -18,6 +18,9 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
     /// <summary>Which targets a request's <c>model</c> leaves out (Kong's <c>model_alias</c>).</summary>
     public ModelAliases Aliases { get; } = new(spec.Targets);
 
+    /// <summary>The <c>semantic</c> algorithm's groups and embeddings endpoint; null for other algorithms.</summary>
+    public Semantic.SemanticRoute? Semantic { get; init; }
+
     /// <summary>The format the route's clients speak (<c>llm_format</c>); null for OpenAI's.</summary>
     public IClientFormat? ClientFormat { get; } = ClientFormatRegistry.Find(spec.LlmFormat);
 
@@ -65,7 +68,8 @@ public sealed class RouteTable
     {
         Config = config;
         var routes = config.Routes
-            .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment, ClientFormatRegistry.Find(r.LlmFormat))).ToArray()))
+            .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment, ClientFormatRegistry.Find(r.LlmFormat))).ToArray())
+                { Semantic = Semantic.SemanticRoute.For(r, environment) })
             .ToArray();
         _byName = routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _consumersByKeyDigest = config.Consumers.SelectMany(c => c.KeyDigests.Select(d => (d, c)))

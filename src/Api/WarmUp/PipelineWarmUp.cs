@@ -83,7 +83,8 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
         return new ProxyHandler(routes, new NoRefresh(), new FirstTarget(),
             new UpstreamForwarder(clients, NullLogger<UpstreamForwarder>.Instance),
             ClientAccess.Detached(settings),
-            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero), settings, NullLogger<ProxyHandler>.Instance);
+            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero),
+            new Actors.Api.Routing.Semantic.SemanticSelector(clients, NullLogger<Actors.Api.Routing.Semantic.SemanticSelector>.Instance), settings, NullLogger<ProxyHandler>.Instance);
     }
 
     private static async Task<int> SendAsync(ProxyHandler handler, CancellationToken cancellationToken)

@@ -118,6 +118,40 @@ public sealed partial record RouteSpec
         problems.Range(MaxRequestBodySize, SpecRanges.NonNegativeInt, $"{at.Config}.max_request_body_size");
         Balancer.Validate($"{at.Config}.balancer", problems);
         ValidateTargets($"{at.Config}.targets", problems);
+        ValidateSemantic(at.Config, problems);
+    }
+
+    /// <summary>Kong's description that marks the target taking prompts no other description is close enough to.</summary>
+    public const string CatchAll = "CATCHALL";
+
+    /// <summary>The OpenAI-compatible embeddings endpoints known without <c>upstream_url</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultEmbeddingsUrls = new Dictionary<string, string>
+    {
+        [ProviderNames.OpenAI] = "https://api.openai.com/v1/embeddings",
+        ["mistral"] = "https://api.mistral.ai/v1/embeddings",
+    };
+
+    private void ValidateSemantic(string at, SpecProblems problems)
+    {
+        if (Embeddings is { } embeddings)
+        {
+            if (embeddings.ModelName.Length == 0) problems.Add($"{at}.embeddings.model.name", Required);
+            if (embeddings.Options.UpstreamUrl is null && !DefaultEmbeddingsUrls.ContainsKey(embeddings.Provider))
+                problems.Add($"{at}.embeddings.model.options.upstream_url",
+                    $"required for embeddings provider '{embeddings.Provider}' (this gateway calls an OpenAI-compatible embeddings endpoint)");
+            embeddings.Options.Validate($"{at}.embeddings.model.options", problems);
+            embeddings.Auth.Validate($"{at}.embeddings.auth", problems);
+        }
+        if (VectorDb is { } vectorDb)
+        {
+            problems.Choice(vectorDb.DistanceMetric, VectorDbSpec.Metrics, $"{at}.vectordb.distance_metric");
+            problems.Range(vectorDb.Threshold, SpecRanges.NonNegative, $"{at}.vectordb.threshold");
+        }
+        if (Balancer.Algorithm != BalancerAlgorithms.Semantic) return;
+        if (Embeddings is null) problems.Add($"{at}.embeddings", "required by the semantic algorithm (the model that embeds prompts and target descriptions)");
+        for (var i = 0; i < Targets.Count; i++)
+            if (string.IsNullOrWhiteSpace(Targets[i].Description))
+                problems.Add($"{at}.targets[{i}].description", $"required by the semantic algorithm (what the target is for, or {CatchAll} for the fallback)");
     }
 
     private void ValidatePaths(string at, SpecProblems problems)

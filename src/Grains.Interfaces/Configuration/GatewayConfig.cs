@@ -62,6 +62,25 @@ public sealed partial record RouteSpec
     [Id(10)] public int? MaxRequestBodySize { get; init; }
     /// <summary>Kong's <c>llm_format</c>: the format clients speak.</summary>
     [Id(11)] public string LlmFormat { get; init; } = LlmFormats.OpenAI;
+    /// <summary>Kong's <c>embeddings</c>: the model (provider, name, <c>options.upstream_url</c>, auth) that embeds prompts and target descriptions for <c>semantic</c>.</summary>
+    [Id(12)] public TargetSpec? Embeddings { get; init; }
+    /// <summary>Kong's <c>vectordb</c>: only <c>distance_metric</c> and <c>threshold</c> act (the few target vectors stay on each API node).</summary>
+    [Id(13)] public VectorDbSpec? VectorDb { get; init; }
+}
+
+/// <summary>Kong's <c>vectordb</c>. No vector database is used; the strategy and its connection block are accepted and left alone.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VectorDbSpec
+{
+    public const string Cosine = "cosine";
+    public const string Euclidean = "euclidean";
+    public static readonly Choices Metrics = new("distance metric", [Cosine, Euclidean], [Cosine, Euclidean]);
+
+    [Id(0)] public int Dimensions { get; init; }
+    [Id(1)] public string DistanceMetric { get; init; } = Cosine;
+    [Id(2)] public string Strategy { get; init; } = "redis";
+    /// <summary>The largest distance (cosine distance <c>1 - similarity</c>, or euclidean) at which a description still matches; null: any.</summary>
+    [Id(3)] public double? Threshold { get; init; }
 }
 
 [GenerateSerializer, Immutable]

@@ -50,16 +50,13 @@ public static class BalancerAlgorithms
     public const string ConsistentHashing = "consistent-hashing";
     public const string Priority = "priority";
     public const string LeastConnections = "least-connections";
-    /// <summary>Kong's embeddings-based algorithm: known, not implemented (it needs a vector store).</summary>
+    /// <summary>Kong's embeddings-based algorithm: the API node narrows the pick to the closest description's targets.</summary>
     public const string Semantic = "semantic";
 
     /// <summary>Algorithms this build implements.</summary>
-    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority, LeastConnections];
+    public static readonly IReadOnlyList<string> Supported = [RoundRobin, LowestLatency, LowestUsage, ConsistentHashing, Priority, LeastConnections, Semantic];
 
-    public static readonly Choices Choices = new("algorithm", [.. Supported, Semantic], Supported)
-    {
-        WhyUnsupported = a => a == Semantic ? "it needs embeddings and a vector store" : null,
-    };
+    public static readonly Choices Choices = new("algorithm", Supported, Supported);
 }
 
 public static class LatencyStrategies

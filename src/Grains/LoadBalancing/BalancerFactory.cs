@@ -9,7 +9,8 @@ public static class BalancerFactory
         var weights = spec.Targets.Select(t => t.Weight).ToArray();
         return spec.Balancer.Algorithm switch
         {
-            BalancerAlgorithms.RoundRobin => new SmoothWeightedRoundRobin(weights),
+            // semantic: the API node leaves every target outside the prompt's closest description out of the pick.
+            BalancerAlgorithms.RoundRobin or BalancerAlgorithms.Semantic => new SmoothWeightedRoundRobin(weights),
             BalancerAlgorithms.LowestLatency => new LowestLatency(spec.Targets.Count, spec.Balancer.LatencyStrategy),
             BalancerAlgorithms.LowestUsage => new LowestUsage(spec.Targets, spec.Balancer.TokensCountStrategy),
             BalancerAlgorithms.ConsistentHashing => new ConsistentHashing(spec.Targets, spec.Balancer.Slots),

@@ -142,14 +142,13 @@ public class DeckConfigParserTests
     }
 
     [Theory]
-    [InlineData("semantic", "is not supported yet (it needs embeddings and a vector store)")]
     [InlineData("fastest", "is not a known algorithm")]
     public void Other_algorithms_are_rejected_naming_the_supported_ones(string algorithm, string reason)
     {
         var result = Parse(Route(GoodTarget, balancer: $"balancer: {{algorithm: {algorithm}}}"));
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority, least-connections (line 10)", problem);
+        Assert.Equal($"services[0].routes[0].plugins[0].config.balancer.algorithm: '{algorithm}' {reason}; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority, least-connections, semantic (line 10)", problem);
     }
 
     [Fact]

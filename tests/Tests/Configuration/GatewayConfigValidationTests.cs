@@ -40,7 +40,7 @@ public class GatewayConfigValidationTests
 
         Assert.Contains($"{Config}.targets: may list at most 64 targets", problems);
         Assert.Contains($"{Config}.targets[0].weight: must be between 1 and 65535", problems);
-        Assert.Contains($"{Config}.balancer.algorithm: 'fastest' is not a known algorithm; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority, least-connections", problems);
+        Assert.Contains($"{Config}.balancer.algorithm: 'fastest' is not a known algorithm; supported: round-robin, lowest-latency, lowest-usage, consistent-hashing, priority, least-connections, semantic", problems);
         Assert.Contains($"{Config}.balancer.slots: must be between 10 and 65536", problems);
         Assert.Contains($"{Config}.balancer.failover_criteria[0]: 'http_999' is not a known failover criterion; supported: error, timeout, invalid_header, http_403, http_404, http_429, http_500, http_502, http_503, http_504, non_idempotent", problems);
         Assert.Equal(5, problems.Count);

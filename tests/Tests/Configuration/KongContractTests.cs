@@ -46,10 +46,10 @@ public class KongContractTests
         Assert.Equal(["error", "timeout"], route.Balancer.FailoverCriteria);
         Assert.Equal("2023-05-15", route.Targets[0].Options.ProviderOptions["azure_api_version"]);
         Assert.Equal("true", route.Targets[0].Options.ProviderOptions["dashscope.international"]);
-        // Defaults and nulls are not "using" a field; only the blocks the dump filled in are named.
-        Assert.Equal(2, result.Warnings.Count);
-        Assert.Contains(result.Warnings, w => w.StartsWith("services[0].routes[0].plugins[0].config.embeddings: accepted, but has no effect"));
-        Assert.Contains(result.Warnings, w => w.StartsWith("services[0].routes[0].plugins[0].config.vectordb: accepted, but has no effect"));
+        // Defaults and nulls are not "using" a field; embeddings and vectordb act (for the semantic algorithm).
+        Assert.Empty(result.Warnings);
+        Assert.Equal("text-embedding-3-small", route.Embeddings?.ModelName);
+        Assert.Equal(VectorDbSpec.Cosine, route.VectorDb?.DistanceMetric);
     }
 
     [Fact]
@@ -212,7 +212,6 @@ public class KongContractTests
 
     [Theory]
     [InlineData("acls: {allow: [{match: [{type: consumer, values: [alice]}]}]}", "config.acls.allow: this gateway does not filter requests by ACL rules")]
-    [InlineData("balancer: {algorithm: semantic}", "config.balancer.algorithm: 'semantic' is not supported yet (it needs embeddings and a vector store); supported: round-robin")]
     [InlineData("llm_format: cohere", "config.llm_format: 'cohere' is not supported; supported: anthropic, bedrock, gemini, openai")]
     [InlineData("balancer: {tokens_count_strategy: llm-accuracy}", "config.balancer.tokens_count_strategy: 'llm-accuracy' is not supported")]
     public void Known_values_this_gateway_cannot_honour_are_refused_saying_why(string config, string expected)
@@ -220,6 +219,16 @@ public class KongContractTests
         var problem = Assert.Single(Parse(Route(Target, config)).Problems);
 
         Assert.Contains(expected, problem);
+    }
+
+    [Fact]
+    public void Semantic_needs_an_embeddings_model_and_a_description_on_every_target()
+    {
+        var problems = Parse(Route(Target, "balancer: {algorithm: semantic}")).Problems;
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.Contains("config.embeddings: required by the semantic algorithm (the model that embeds prompts and target descriptions)"));
+        Assert.Contains(problems, p => p.Contains("config.targets[0].description: required by the semantic algorithm (what the target is for, or CATCHALL for the fallback)"));
     }
 
     [Fact]

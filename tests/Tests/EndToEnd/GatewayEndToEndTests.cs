@@ -109,7 +109,7 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output) : GatewayProc
         Assert.Equal("invalid_request_error", (string)error["type"]!);
         var problems = error["problems"]!.AsArray().Select(p => (string)p!).ToList();
         Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.targets[1].model.name: must not be empty (line "));
-        Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.balancer.algorithm: 'semantic' is not supported yet"));
+        Assert.Contains(problems, p => p.StartsWith("services[0].routes[0].plugins[0].config.embeddings: required by the semantic algorithm"));
 
         var configText = await Node.Http.GetStringAsync(Node.AdminUrl + "/config");
         var config = JsonNode.Parse(configText)!;

@@ -70,7 +70,9 @@ public sealed class PipelineHost : IAsyncDisposable
         await requestLog.Sink.StartAsync(CancellationToken.None);
         var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
             ClientAccess.Detached(options),
-            metrics, requestLog.Sink, options, new InformationLogger<ProxyHandler>());
+            metrics, requestLog.Sink,
+            new Actors.Api.Routing.Semantic.SemanticSelector(upstreams, NullLogger<Actors.Api.Routing.Semantic.SemanticSelector>.Instance),
+            options, new InformationLogger<ProxyHandler>());
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();

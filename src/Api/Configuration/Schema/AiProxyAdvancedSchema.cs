@@ -14,7 +14,6 @@ internal sealed record Unbound;
 internal static class AiProxyAdvancedSchema
 {
     private const string NotFiltered = "this gateway does not filter requests by ACL rules; remove the rules";
-    private const string SemanticOnly = "used only by the semantic algorithm, which this gateway does not implement";
     private const string CostFields = "cost counts input_cost and output_cost only";
 
     public static readonly Entity<TargetLoggingSpec> Logging = Entity<TargetLoggingSpec>.Declare(f =>
@@ -151,20 +150,23 @@ internal static class AiProxyAdvancedSchema
 
     private static readonly Entity<TargetSpec> EmbeddingsModel = Entity<TargetSpec>.Declare(f =>
     [
-        f.Text("provider", oneOf: new Choices("embeddings provider", EmbeddingsProviders, EmbeddingsProviders)).Required(),
-        f.Text("name", notEmpty: true).Required(),
-        f.Record("options", EmbeddingsOptions),
+        f.Text("provider", s => s.Provider, (s, v) => s with { Provider = v },
+            oneOf: new Choices("embeddings provider", EmbeddingsProviders, EmbeddingsProviders)).Required(),
+        f.Text("name", s => s.ModelName, (s, v) => s with { ModelName = v }, notEmpty: true).Required(),
+        f.Record("options", EmbeddingsOptions, s => s.Options, (s, v) => s with { Options = v }),
     ]);
 
     private static readonly Entity<TargetSpec> Embeddings = Entity<TargetSpec>.Declare(f =>
-        [f.Record("auth", Auth), f.Group("model", EmbeddingsModel).Required()]);
+        [f.Record("auth", Auth, s => s.Auth, (s, v) => s with { Auth = v }), f.Group("model", EmbeddingsModel).Required()]);
 
-    private static readonly Entity<Unbound> VectorDb = Entity<Unbound>.Declare(f =>
+    private static readonly Entity<VectorDbSpec> VectorDb = Entity<VectorDbSpec>.Declare(f =>
     [
-        f.Int("dimensions", SpecRanges.PositiveInt).Required(),
-        f.Text("distance_metric", oneOf: new Choices("distance metric", ["cosine", "euclidean"], ["cosine", "euclidean"])).Required(),
-        f.Text("strategy", oneOf: new Choices("vector store", ["pgvector", "redis"], ["pgvector", "redis"])).Required(),
-        f.Number("threshold", SpecRanges.NonNegative),
+        f.Int("dimensions", SpecRanges.PositiveInt, s => s.Dimensions, (s, v) => s with { Dimensions = v }).Required(),
+        f.Text("distance_metric", s => s.DistanceMetric, (s, v) => s with { DistanceMetric = v }, oneOf: VectorDbSpec.Metrics).Required(),
+        f.Text("strategy", s => s.Strategy, (s, v) => s with { Strategy = v },
+            oneOf: new Choices("vector store", ["pgvector", "redis"], ["pgvector", "redis"])).Required(),
+        f.Number("threshold", SpecRanges.NonNegative, s => s.Threshold, (s, v) => s with { Threshold = v }),
+        // No vector database is used (the few description vectors stay on each API node): accepted and left alone.
         f.Mapping("redis"),
         f.Mapping("pgvector"),
     ]);
@@ -184,8 +186,8 @@ internal static class AiProxyAdvancedSchema
         f.Int("max_request_body_size", SpecRanges.NonNegativeInt, s => s.MaxRequestBodySize, (s, v) => s with { MaxRequestBodySize = v }),
         f.Text("llm_format", s => s.LlmFormat, (s, v) => s with { LlmFormat = v }, oneOf: LlmFormats.Choices),
         f.Text("genai_category", oneOf: new Choices("genai category", GenAICategories, GenAICategories)).NoEffect().Default("text/generation"),
-        f.Record("embeddings", Embeddings).NoEffect(SemanticOnly),
-        f.Record("vectordb", VectorDb).NoEffect(SemanticOnly),
+        f.Record("embeddings", Embeddings, s => s.Embeddings, (s, v) => s with { Embeddings = v }),
+        f.Record("vectordb", VectorDb, s => s.VectorDb, (s, v) => s with { VectorDb = v }),
         f.Record("acls", Acls),
     ]);
 
