@@ -29,7 +29,7 @@ public sealed class ClusterTargetPicker(
     {
         var localAllowed = options.Value.LocalPicksWhenClusterDown;
         if (cluster.IsDown) return localAllowed ? PickLocally(route, excluded, hashKey) : new PickResult(PickOutcome.ClusterUnavailable);
-        var budget = localAllowed ? options.Value.LocalPickAfter : gateway.Value.ClusterCallDeadline;
+        var budget = options.Value.RequestBudget(gateway.Value.ClusterCallDeadline);
         TargetPick pick;
         try
         {

@@ -19,6 +19,10 @@ public sealed class LocalPickOptions
     /// </summary>
     public TimeSpan LocalPickAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a request waits for a grain on its path: <see cref="LocalPickAfter"/> when this node can go on
+    /// without the cluster, else the node's whole <paramref name="clusterCallDeadline"/>.</summary>
+    public TimeSpan RequestBudget(TimeSpan clusterCallDeadline) => LocalPicksWhenClusterDown ? LocalPickAfter : clusterCallDeadline;
+
     public static LocalPickOptions From(IConfiguration configuration) =>
         configuration.GetSection(Hosting.GatewaySettings.SectionName).Get<LocalPickOptions>() ?? new LocalPickOptions();
 

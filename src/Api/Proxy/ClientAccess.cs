@@ -64,7 +64,7 @@ public sealed class ClientAccess(
     private async Task<RateDecision?> TryTakeAsync(ConsumerSpec consumer, RateLimitSpec limit, CancellationToken aborted)
     {
         // As long as a pick would wait: when this node picks on its own, the limiter gets the same short budget.
-        var budget = localPicks.Value.LocalPicksWhenClusterDown ? localPicks.Value.LocalPickAfter : options.Value.ClusterCallDeadline;
+        var budget = localPicks.Value.RequestBudget(options.Value.ClusterCallDeadline);
         try
         {
             var decision = await ClusterCalls.WithRetryAsync(() => limiters.For(consumer.Username).TryTake(limit), budget, _retry, aborted);
