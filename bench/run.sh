@@ -6,6 +6,7 @@
 #   memory    resident set every 5 s over a long run (MEMORY_SECS, default 60)
 #   ttfb      time to first byte of one stream through each path
 #   scale     1/10/100/1000 routes
+#   profile   perf record of our gateway (defaults) and of YARP under the same load: CPU per request by component
 #   cold      req/s and CPU per request in 1 s buckets after /healthz answers (COLD_VARIANTS: several starts, e.g. with/without warm-up)
 #   cluster   Redis + one silo + one API node, then two API nodes
 #   grain     picks/s through one route grain
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
     *) secs=$1; shift ;;
   esac
 done
-all_parts="peers embedded memory ttfb scale cold cluster grain portkey streams overload"
+all_parts="peers embedded memory ttfb scale profile cold cluster grain portkey streams overload"
 parts=${only:-$all_parts}; parts=" ${parts//,/ } "
 for p in $parts; do [[ " $all_parts " == *" $p "* ]] || { echo "unknown part '$p' (parts: $all_parts)"; exit 2; }; done
 want() { [[ "$parts" == *" $1 "* ]]; }
@@ -51,7 +52,7 @@ trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true   # 2,000 streams hold 4,000 sockets in the gateway
 
 need() { command -v "$1" >/dev/null || { echo "missing $1 (apt-get install -y $2)"; exit 1; }; }
-need nginx nginx-light; need haproxy haproxy; need wrk wrk; need redis-server redis-server; need npm nodejs
+need nginx nginx-light; need haproxy haproxy; need python3 python3; need wrk wrk; need redis-server redis-server; need npm nodejs
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_up() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1"; exit 1; }   # any answer
 wait_http() { for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1"; exit 1; }
@@ -251,6 +252,40 @@ if want embedded; then
   stop warning
 fi
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system CPU of a process, in clock ticks
+ticks_per_s=$(getconf CLK_TCK)
+# ---- profile: where the CPU goes, in our gateway and in YARP, under the same load -----------------------------
+profile_table=""
+if want profile; then
+  need perf linux-perf
+  # perf resolves .NET frames through the runtime's perf map; W^X double-mapping would hide the JIT'd code from it
+  profiled_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+  profile_one() { # label pid url: warm up, then perf record during one measured wrk run; echoes label=script=µs-per-request
+    local label=$1 pid=$2 url=$3 t0 t1 txt n
+    ROUTES=0 wrk -t"$threads" -c"$conns" -d"${warmup}s" -s bench/wrk-post.lua "$url" >/dev/null 2>&1 || true
+    perf record -F 499 -e cpu-clock -g -p "$pid" -o "$work/profile-$label.perf.data" -- sleep "$secs" >/dev/null 2>&1 & local pp=$!
+    t0=$(cpu_ticks "$pid")
+    txt=$(ROUTES=0 wrk -t"$threads" -c"$conns" -d"${secs}s" -s bench/wrk-post.lua "$url" 2>&1)
+    t1=$(cpu_ticks "$pid"); wait "$pp" || true
+    n=$(awk '/requests in/ {print $1}' <<<"$txt")
+    perf script -i "$work/profile-$label.perf.data" >"$work/profile-$label.txt" 2>/dev/null
+    echo "$label=$work/profile-$label.txt=$(awk -v t="$((t1 - t0))" -v n="$n" -v hz="$ticks_per_s" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+  }
+  gp=$(port); ga=$(port)
+  env "${profiled_env[@]}" dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
+    --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" >>"$work/profiled.log" 2>&1 & pids+=($!); echo $! >"$work/profiled.pid"
+  wait_http "http://127.0.0.1:$ga/healthz"; apply "$ga" "$work/one.yaml"
+  ours=$(profile_one actors "$(cat "$work/profiled.pid")" "http://127.0.0.1:$gp/r0")
+  stop profiled; trim_logs
+  yp=$(port)
+  env "${profiled_env[@]}" dotnet "$publish/yarp/Actors.YarpPeer.dll" --urls "http://127.0.0.1:$yp" --Upstreams "http://127.0.0.1:$u1,http://127.0.0.1:$u2" >"$work/yarp-profiled.log" 2>&1 & pids+=($!); ypid=$!
+  wait_http "http://127.0.0.1:$yp/"
+  theirs=$(profile_one YARP "$ypid" "http://127.0.0.1:$yp/v1/chat/completions")
+  kill "$ypid"
+  profile_table=$(python3 bench/perf-breakdown.py "$ours" "$theirs")
+  echo "$profile_table" | sed 's/^/  /'
+fi
+
 # ---- cold start: req/s in 1 s buckets from the start of the process ---------------------------------------------
 cold_lines=()
 bucket() { # url -> "2xx-req/s p99"
@@ -258,8 +293,6 @@ bucket() { # url -> "2xx-req/s p99"
   awk '/Requests\/sec/ {r=$2} /Non-2xx/ {n=$NF} /requests in/ {t=$1; d=$4} $1=="99%" {p=$2} END {
     gsub(/[s,]/,"",d); d=d+0; if (d <= 0) d=1; printf "%.0f %s %d", (t-n)/d, p, t }' <<<"$txt"
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system CPU of a process, in clock ticks
-ticks_per_s=$(getconf CLK_TCK)
 cold_run() { # label gateway-args env-assignments: one start of the gateway, then cold_secs 1 s buckets
   local label=$1 args=$2 vars=$3 gp ga t0 t_health pid before after at r p n
   gp=$(port); ga=$(port)
@@ -447,6 +480,11 @@ dotnet_runtime=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2}
   if [ ${#cold_lines[@]} -gt 0 ]; then
     echo; echo "Cold start (embedded, defaults): requests answered 2xx per second, from the moment \`/healthz\` answered."; echo
     printf '%s\n' "${cold_lines[@]}"
+  fi
+  if [ -n "$profile_table" ]; then
+    echo; echo "Where the CPU goes (\`perf record -F 499 -g\` of each process during one ${secs} s run after the warm-up; .NET frames named through"
+    echo "\`DOTNET_PerfMapEnabled=1\`; CPU per request from \`/proc\`; a sample is charged to the innermost frame naming a component, \`bench/perf-breakdown.py\`):"
+    echo; echo "$profile_table"
   fi
   if [ -n "$memory_line" ]; then echo; echo "$memory_line"; fi
   if [ -n "$picks" ]; then
