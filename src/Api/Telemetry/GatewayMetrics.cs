@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Actors.Api.Forwarding;
 using Actors.Api.Routing;
 
@@ -22,24 +23,22 @@ public sealed class GatewayMetrics : IDisposable
 
     /// <summary>For instruments registered elsewhere (observable gauges).</summary>
     public Meter Meter => _meter;
-    private readonly Counter<long> _requests;
-    private readonly Counter<long> _tokens;
-    private readonly Counter<double> _cost;
+    private readonly GatewaySeries _series;
+    private readonly ConditionalWeakTable<ResolvedTarget, TargetSeries> _byTarget = new();
     private readonly Histogram<double> _latency;
-    private readonly Counter<long> _attempts;
-    private readonly Counter<long> _routeTokens;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _localPicks;
 
     public GatewayMetrics()
     {
-        _requests = _meter.CreateCounter<long>("ai_llm_requests", description: "AI requests sent to LLM providers (Kong's series; one per provider call)");
-        _tokens = _meter.CreateCounter<long>("ai_llm_tokens", description: "AI tokens counted by LLM providers (Kong's series; token_type prompt_tokens, completion_tokens, total_tokens)");
-        _cost = _meter.CreateCounter<double>("ai_llm_cost", description: "AI cost from the target's input_cost and output_cost per million tokens (Kong's series)");
+        _series = new GatewaySeries(
+            Requests: new CounterCells(_meter, "ai_llm_requests", "AI requests sent to LLM providers (Kong's series; one per provider call)"),
+            Tokens: new CounterCells(_meter, "ai_llm_tokens", "AI tokens counted by LLM providers (Kong's series; token_type prompt_tokens, completion_tokens, total_tokens)"),
+            Cost: new CounterCells(_meter, "ai_llm_cost", "AI cost from the target's input_cost and output_cost per million tokens (Kong's series)", fractional: true),
+            Attempts: new CounterCells(_meter, "actors_attempts", "Provider calls by route, target and status"),
+            RouteTokens: new CounterCells(_meter, "actors_tokens", "Tokens by route, target and token_type (prompt, completion)"));
         _latency = _meter.CreateHistogram<double>("ai_llm_provider_latency_ms", description: "Time taken by LLM providers to return a response (Kong's series)");
-        _attempts = _meter.CreateCounter<long>("actors_attempts", description: "Provider calls by route, target and status");
-        _routeTokens = _meter.CreateCounter<long>("actors_tokens", description: "Tokens by route, target and token_type (prompt, completion)");
         _timeToFirstToken = _meter.CreateHistogram<double>("actors_time_to_first_token_ms", description: "Time to the first streamed byte, by route and target");
         _failovers = _meter.CreateCounter<long>("actors_failovers", description: "Attempts that failed and moved the request to another target");
         _localPicks = _meter.CreateCounter<long>("actors_local_picks", description: "Targets this node picked itself because the route grain could not be reached");
@@ -59,30 +58,27 @@ public sealed class GatewayMetrics : IDisposable
 
     public void RecordAttempt(ResolvedRoute route, ResolvedTarget target, AttemptResult result, double latencyMs)
     {
-        var (provider, model) = (target.Spec.Provider, target.Spec.ModelName);
-        RecordKongSeries(target, result, latencyMs);
+        var series = _byTarget.GetValue(target, t => new TargetSeries(_series, route.Name, t.Spec.Provider, t.Spec.ModelName));
+        RecordKongSeries(series, target, result, latencyMs);
 
-        var ours = new System.Diagnostics.TagList { { "route", route.Name }, { "ai_provider", provider }, { "ai_model", model } };
-        _attempts.Add(1, Append(ours, "status", result.Status));
-        if (result.FirstByteMs is { } firstByte) _timeToFirstToken.Record(firstByte, ours);
-        if (result.PromptTokens > 0) _routeTokens.Add(result.PromptTokens, Append(ours, "token_type", "prompt"));
-        if (result.CompletionTokens > 0) _routeTokens.Add(result.CompletionTokens, Append(ours, "token_type", "completion"));
-        if (!result.Delivered && result.Error is { } failure) _failovers.Add(1, Append(ours, "reason", failure.Reason()));
+        series.Attempts(result.Status).Add(1);
+        if (result.FirstByteMs is { } firstByte) _timeToFirstToken.Record(firstByte, series.OurLabels);
+        if (result.PromptTokens > 0) series.RoutePromptTokens.Add(result.PromptTokens);
+        if (result.CompletionTokens > 0) series.RouteCompletionTokens.Add(result.CompletionTokens);
+        if (!result.Delivered && result.Error is { } failure) _failovers.Add(1, Append(series.OurLabels, "reason", failure.Reason()));
     }
 
-    private void RecordKongSeries(ResolvedTarget target, AttemptResult result, double latencyMs)
+    private void RecordKongSeries(TargetSeries series, ResolvedTarget target, AttemptResult result, double latencyMs)
     {
-        var kong = KongLabels(target.Spec.Provider, target.Spec.ModelName);
-        _requests.Add(1, kong);
-        _latency.Record(latencyMs, kong);
-        if (result.PromptTokens > 0) _tokens.Add(result.PromptTokens, Append(kong, "token_type", "prompt_tokens"));
-        if (result.CompletionTokens > 0) _tokens.Add(result.CompletionTokens, Append(kong, "token_type", "completion_tokens"));
-        if (result.PromptTokens + result.CompletionTokens > 0)
-            _tokens.Add(result.PromptTokens + result.CompletionTokens, Append(kong, "token_type", "total_tokens"));
+        series.Requests.Add(1);
+        _latency.Record(latencyMs, series.KongLabels);
+        if (result.PromptTokens > 0) series.PromptTokens.Add(result.PromptTokens);
+        if (result.CompletionTokens > 0) series.CompletionTokens.Add(result.CompletionTokens);
+        if (result.PromptTokens + result.CompletionTokens > 0) series.TotalTokens.Add(result.PromptTokens + result.CompletionTokens);
         var options = target.Spec.Options;
         if (options.InputCost is null && options.OutputCost is null) return;
         var cost = (result.PromptTokens * (options.InputCost ?? 0) + result.CompletionTokens * (options.OutputCost ?? 0)) / 1_000_000;
-        if (cost > 0) _cost.Add(cost, kong);
+        if (cost > 0) series.Cost.Add(cost);
     }
 
     public void RecordLocalPick(string route) => _localPicks.Add(1, new KeyValuePair<string, object?>("route", route));
