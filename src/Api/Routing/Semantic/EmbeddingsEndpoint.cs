@@ -15,8 +15,12 @@ namespace Actors.Api.Routing.Semantic;
 /// </summary>
 public sealed class EmbeddingsEndpoint
 {
-    /// <summary>Providers whose OpenAI-shaped embeddings take <c>dimensions</c>: Kong's OpenAI embeddings driver sends <c>vectordb.dimensions</c>, its Mistral one does not.</summary>
-    private static readonly HashSet<string> TakeDimensions = new(StringComparer.Ordinal) { ProviderNames.OpenAI, "azure" };
+    /// <summary>
+    /// Providers asked for <c>vectordb.dimensions</c> as the vectors' length: Kong's OpenAI embeddings driver sends it,
+    /// its Mistral one does not; Gemini's every model takes <c>outputDimensionality</c>. Bedrock's models differ
+    /// (Titan v1 and Cohere v3 refuse a length, Titan v2 takes 256, 512 or 1024 only), so none is asked there.
+    /// </summary>
+    private static readonly HashSet<string> TakeDimensions = new(StringComparer.Ordinal) { ProviderNames.OpenAI, "azure", "gemini" };
 
     private readonly IEmbeddingsTranslation? _translation;
     private readonly int? _dimensions;
@@ -39,7 +43,7 @@ public sealed class EmbeddingsEndpoint
     /// <summary>How many texts one call may carry.</summary>
     public int MaxInputs => _translation?.MaxInputs(Target) ?? int.MaxValue;
 
-    /// <param name="dimensions"><c>vectordb.dimensions</c>: asked of providers that take a vector length, as Kong does.</param>
+    /// <param name="dimensions"><c>vectordb.dimensions</c>: asked of the providers in <see cref="TakeDimensions"/>.</param>
     public static EmbeddingsEndpoint Resolve(TargetSpec spec, int? dimensions, ProviderRegistry providers, Func<string, string?> environment)
     {
         var env = new EnvSubstitution(environment);
@@ -50,7 +54,7 @@ public sealed class EmbeddingsEndpoint
             driver?.ResolveUrl(target, env.Resolve(spec.Options.UpstreamUrl), stream: false) ?? Absolute(env.Resolve(spec.Options.UpstreamUrl)),
             spec.Auth, target.AuthParamValue);
         var problem = env.Problem ?? (url is null ? "the embeddings model has no valid upstream URL on this gateway node" : null);
-        var asked = translation is not null || TakeDimensions.Contains(spec.Provider) ? dimensions : null;
+        var asked = TakeDimensions.Contains(spec.Provider) ? dimensions : null;
         return new EmbeddingsEndpoint(target, translation, url, asked, problem);
     }
 
