@@ -47,9 +47,8 @@ public static class FakeOtherApis
             return;
         }
         var data = new JsonArray();
-        var byKeyword = Model(request).StartsWith(KeywordModel, StringComparison.Ordinal);
         for (var i = 0; i < inputs; i++)
-            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = byKeyword ? KeywordVector(InputText(request, i)) : Vector(i) });
+            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = EmbeddingFor(Model(request), InputText(request, i), i) });
         var tokens = Math.Max(1, body.Length / 4);
         await FakeNativeApis.JsonAsync(context, 200, new JsonObject
         {
@@ -68,6 +67,13 @@ public static class FakeOtherApis
 
     private static string InputText(JsonObject request, int index) =>
         request["input"] is JsonArray array ? array[index]?.ToString() ?? "" : request["input"]?.GetValue<string>() ?? "";
+
+    /// <summary>
+    /// The fake's vector for the <paramref name="index"/>th text: by topic for <see cref="KeywordModel"/> models, else
+    /// <see cref="EmbeddingDimensions"/> values that differ per index. The native embeddings fakes answer the same.
+    /// </summary>
+    public static JsonArray EmbeddingFor(string model, string text, int index) =>
+        model.Contains(KeywordModel, StringComparison.Ordinal) ? KeywordVector(text) : Vector(index);
 
     /// <summary>Deterministic: a text's vector counts its topic words, so texts on one topic point the same way.</summary>
     private static JsonArray KeywordVector(string text)

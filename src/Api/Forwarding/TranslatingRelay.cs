@@ -68,7 +68,9 @@ public static class TranslatingRelay
         TranslatedResponse? translated;
         try
         {
-            translated = attempt.Driver.TranslateResponse(buffer.WrittenSpan, attempt.Target.Provider);
+            translated = attempt.Request.Provider?.TranslateResponse is { } perRequest
+                ? perRequest(buffer.WrittenSpan, response.Headers)
+                : attempt.Driver.TranslateResponse(buffer.WrittenSpan, attempt.Target.Provider);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Actors.Api.Providers.Embeddings;
 
 namespace Actors.Api.Providers;
 
@@ -25,6 +26,12 @@ public interface IProviderDriver
 
     protected static readonly IReadOnlyCollection<string> ChatAndPreserve =
         [Grains.Interfaces.Configuration.RouteTypes.Chat, Grains.Interfaces.Configuration.RouteTypes.Preserve];
+
+    /// <summary>
+    /// The provider's native embeddings API, translated from and to OpenAI's (<c>llm/v1/embeddings</c>, and the
+    /// <c>semantic</c> algorithm's <c>config.embeddings</c>); null when the provider has none, or speaks OpenAI's.
+    /// </summary>
+    IEmbeddingsTranslation? Embeddings => null;
 
     /// <summary>
     /// The endpoint for one attempt: <paramref name="configuredUrl"/> (the target's <c>upstream_url</c>, already

@@ -69,7 +69,7 @@ public sealed class RouteTable
         Config = config;
         var routes = config.Routes
             .Select(r => new ResolvedRoute(r, r.Targets.Select((t, i) => ResolvedTarget.Resolve(i, t, providers, environment, ClientFormatRegistry.Find(r.LlmFormat))).ToArray())
-                { Semantic = Semantic.SemanticRoute.For(r, environment) })
+                { Semantic = Semantic.SemanticRoute.For(r, providers, environment) })
             .ToArray();
         _byName = routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _consumersByKeyDigest = config.Consumers.SelectMany(c => c.KeyDigests.Select(d => (d, c)))

@@ -124,21 +124,11 @@ public sealed partial record RouteSpec
     /// <summary>Kong's description that marks the target taking prompts no other description is close enough to.</summary>
     public const string CatchAll = "CATCHALL";
 
-    /// <summary>The OpenAI-compatible embeddings endpoints known without <c>upstream_url</c>.</summary>
-    public static readonly IReadOnlyDictionary<string, string> DefaultEmbeddingsUrls = new Dictionary<string, string>
-    {
-        [ProviderNames.OpenAI] = "https://api.openai.com/v1/embeddings",
-        ["mistral"] = "https://api.mistral.ai/v1/embeddings",
-    };
-
     private void ValidateSemantic(string at, SpecProblems problems)
     {
         if (Embeddings is { } embeddings)
         {
             if (embeddings.ModelName.Length == 0) problems.Add($"{at}.embeddings.model.name", Required);
-            if (embeddings.Options.UpstreamUrl is null && !DefaultEmbeddingsUrls.ContainsKey(embeddings.Provider))
-                problems.Add($"{at}.embeddings.model.options.upstream_url",
-                    $"required for embeddings provider '{embeddings.Provider}' (this gateway calls an OpenAI-compatible embeddings endpoint)");
             embeddings.Options.Validate($"{at}.embeddings.model.options", problems);
             embeddings.Auth.Validate($"{at}.embeddings.auth", problems);
         }

@@ -231,6 +231,24 @@ public class KongContractTests
         Assert.Contains(problems, p => p.Contains("config.targets[0].description: required by the semantic algorithm (what the target is for, or CATCHALL for the fallback)"));
     }
 
+    [Theory]
+    [InlineData("{provider: gemini, name: text-embedding-004}", null)]
+    [InlineData("{provider: bedrock, name: amazon.titan-embed-text-v2:0, options: {bedrock: {aws_region: eu-west-1}}}", null)]
+    [InlineData("{provider: azure, name: ada, options: {azure: {instance: acme, deployment_id: ada}}}", null)]
+    [InlineData("{provider: mistral, name: mistral-embed}", null)]
+    [InlineData("{provider: azure, name: ada}", "config.embeddings.model.options.upstream_url: required for embeddings provider 'azure' (its embeddings endpoint is not known without it)")]
+    [InlineData("{provider: ollama, name: nomic-embed-text}", "config.embeddings.model.options.upstream_url: required for embeddings provider 'ollama' (its embeddings endpoint is not known without it)")]
+    public void Semantic_embeddings_need_an_upstream_url_only_where_the_providers_endpoint_is_not_known(string model, string? expected)
+    {
+        var config = $"balancer: {{algorithm: semantic}}\n        embeddings: {{model: {model}}}";
+        var target = Target.Replace("route_type: llm/v1/chat", "route_type: llm/v1/chat\n          description: CATCHALL");
+
+        var problems = Parse(Route(target, config)).Problems;
+
+        if (expected is null) Assert.Empty(problems);
+        else Assert.Contains(expected, Assert.Single(problems));
+    }
+
     [Fact]
     public void A_plugin_scoped_to_a_consumer_is_refused_rather_than_applied_to_everyone()
     {

@@ -18,20 +18,13 @@ public static class FakeBedrock
     {
         app.MapPost("/model/{modelId}/converse", context => HandleAsync(context, server, stream: false));
         app.MapPost("/model/{modelId}/converse-stream", context => HandleAsync(context, server, stream: true));
+        app.MapPost("/model/{modelId}/invoke", context => FakeBedrockEmbeddings.HandleAsync(context, server));
     }
 
     private static async Task HandleAsync(HttpContext context, FakeOpenAIServer server, bool stream)
     {
         var body = await server.AcceptAsync(context, status => new JsonObject { ["message"] = $"fake upstream failure {status}" });
-        if (body is null) return;
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal) || !authorization.Contains("/bedrock/aws4_request")
-            || !authorization.Contains("SignedHeaders=") || string.IsNullOrEmpty(context.Request.Headers["x-amz-date"]))
-        {
-            context.Response.Headers["x-amzn-ErrorType"] = "MissingAuthenticationTokenException";
-            await JsonAsync(context, 403, new JsonObject { ["message"] = "Missing Authentication Token" });
-            return;
-        }
+        if (body is null || await RefusedUnsignedAsync(context)) return;
         var request = ParseObject(body);
         if ((request is null ? "Malformed input request" : Check(request)) is { } problem)
         {
@@ -45,6 +38,17 @@ public static class FakeBedrock
         var answer = FakeAnswer.For(Uri.UnescapeDataString(context.Request.RouteValues["modelId"]!.ToString()!), body, tool, answeredTool);
         if (stream) await StreamAsync(context, server.Behavior, answer);
         else await JsonAsync(context, 200, Response(answer));
+    }
+
+    /// <summary>A request without a SigV4 signature for the <c>bedrock</c> service gets AWS's 403; true when it did.</summary>
+    public static async Task<bool> RefusedUnsignedAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal) && authorization.Contains("/bedrock/aws4_request")
+            && authorization.Contains("SignedHeaders=") && !string.IsNullOrEmpty(context.Request.Headers["x-amz-date"])) return false;
+        context.Response.Headers["x-amzn-ErrorType"] = "MissingAuthenticationTokenException";
+        await JsonAsync(context, 403, new JsonObject { ["message"] = "Missing Authentication Token" });
+        return true;
     }
 
     private static string? Check(JsonObject request)

@@ -30,7 +30,7 @@ public static class FakeGemini
         var operation = context.Request.RouteValues["operation"]?.ToString() ?? "";
         var colon = operation.LastIndexOf(':');
         var (model, method) = colon < 0 ? (operation, "") : (operation[..colon], operation[(colon + 1)..]);
-        if (method is not ("generateContent" or "streamGenerateContent"))
+        if (method is not ("generateContent" or "streamGenerateContent") && !FakeGeminiEmbeddings.Handles(method))
         {
             await JsonAsync(context, 404, Error(404, "NOT_FOUND", $"method {method} is not found"));
             return;
@@ -39,6 +39,11 @@ public static class FakeGemini
             && string.IsNullOrEmpty(context.Request.Headers.Authorization))
         {
             await JsonAsync(context, 403, Error(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."));
+            return;
+        }
+        if (FakeGeminiEmbeddings.Handles(method))
+        {
+            await FakeGeminiEmbeddings.AnswerAsync(context, model, method, body);
             return;
         }
         var request = ParseObject(body);

@@ -17,6 +17,7 @@ public static class FakeNativeApis
         FakeBedrock.Map(app, server);
         FakeOllama.Map(app, server);
         FakeCohere.Map(app, server);
+        FakeCohereEmbeddings.Map(app, server);
     }
 
     /// <summary>Messages keep their quotes and backticks readable, as the real APIs send them.</summary>

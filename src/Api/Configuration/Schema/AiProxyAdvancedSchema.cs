@@ -157,7 +157,8 @@ internal static class AiProxyAdvancedSchema
     ]);
 
     private static readonly Entity<TargetSpec> Embeddings = Entity<TargetSpec>.Declare(f =>
-        [f.Record("auth", Auth, s => s.Auth, (s, v) => s with { Auth = v }), f.Group("model", EmbeddingsModel).Required()]);
+        [f.Record("auth", Auth, s => s.Auth, (s, v) => s with { Auth = v }), f.Group("model", EmbeddingsModel).Required()])
+        .Check("model.options.upstream_url", EmbeddingsUrlProblem);
 
     private static readonly Entity<VectorDbSpec> VectorDb = Entity<VectorDbSpec>.Declare(f =>
     [
@@ -208,6 +209,19 @@ internal static class AiProxyAdvancedSchema
         return driver.RouteTypes.Contains(target.RouteType) ? null
             : $"route type '{target.RouteType}' has no equivalent for provider '{target.Provider}' on this gateway; "
               + $"'{target.Provider}' serves: {string.Join(", ", RouteTypes.Supported.Where(driver.RouteTypes.Contains))}";
+    }
+
+    /// <summary>
+    /// The embeddings model needs <c>upstream_url</c> unless its provider's driver knows its embeddings endpoint
+    /// (OpenAI, Azure with <c>azure.instance</c> and <c>azure.deployment_id</c>, Mistral, Gemini, Bedrock with a region).
+    /// </summary>
+    private static string? EmbeddingsUrlProblem(TargetSpec embeddings, SchemaReader reader)
+    {
+        if (embeddings.Options.UpstreamUrl is not null || embeddings.ModelName.Length == 0) return null;
+        var endpoint = Routing.Semantic.EmbeddingsEndpoint.Resolve(embeddings, null, reader.Providers, _ => null);
+        return endpoint.Url is null
+            ? $"required for embeddings provider '{embeddings.Provider}' (its embeddings endpoint is not known without it)"
+            : null;
     }
 
     private static string? UpstreamUrlProblem(TargetSpec target, SchemaReader reader)

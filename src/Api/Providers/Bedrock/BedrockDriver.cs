@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Actors.Api.Providers.Embeddings;
 using Actors.Api.Providers.Translation;
+using Kong = Actors.Grains.Interfaces.Configuration.RouteTypes;
 
 namespace Actors.Api.Providers.Bedrock;
 
@@ -12,22 +14,29 @@ namespace Actors.Api.Providers.Bedrock;
 /// </summary>
 public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time) : ClientFormats.INativeRequestDriver
 {
-    private const string Converse = "/converse", ConverseStream = "/converse-stream";
+    private const string Converse = "/converse", ConverseStream = "/converse-stream", Invoke = "/invoke";
 
     public BedrockDriver() : this(Environment.GetEnvironmentVariable, TimeProvider.System) { }
 
     public string Name => "bedrock";
 
-    /// <summary>Chat only: preserve would need the client's own request signed, which this driver does not do.</summary>
-    public IReadOnlyCollection<string> RouteTypes { get; } = [Grains.Interfaces.Configuration.RouteTypes.Chat];
+    /// <summary>Chat and embeddings: preserve would need the client's own request signed, which this driver does not do.</summary>
+    public IReadOnlyCollection<string> RouteTypes { get; } = [Kong.Chat, Kong.Embeddings];
 
-    /// <remarks>Streaming switches to <c>/converse-stream</c>, also under a configured URL.</remarks>
+    public IEmbeddingsTranslation Embeddings => field ??= new BedrockEmbeddings(target => NativeRequest(target, stream: false));
+
+    /// <remarks>
+    /// Streaming switches to <c>/converse-stream</c>, also under a configured URL. Embeddings go to InvokeModel
+    /// (<c>/invoke</c>); a configured URL is their whole endpoint.
+    /// </remarks>
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream)
     {
+        var embeddings = target.RouteType == Kong.Embeddings;
         var url = configuredUrl ?? (Region(target) is { } region
-            ? $"https://bedrock-runtime.{region}.amazonaws.com/model/{ProviderUrls.Segment(target.ModelName)}{Converse}"
+            ? $"https://bedrock-runtime.{region}.amazonaws.com/model/{ProviderUrls.Segment(target.ModelName)}{(embeddings ? Invoke : Converse)}"
             : null);
         if (url is null) return null;
+        if (embeddings) return ProviderUrls.Absolute(url);
         if (stream && url.EndsWith(Converse, StringComparison.Ordinal)) url += "-stream";
         else if (!stream && url.EndsWith(ConverseStream, StringComparison.Ordinal)) url = url[..^"-stream".Length];
         return ProviderUrls.Absolute(url);

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Actors.Api.Providers.Embeddings;
 using Actors.Api.Providers.Translation;
+using Kong = Actors.Grains.Interfaces.Configuration.RouteTypes;
 
 namespace Actors.Api.Providers.Cohere;
 
@@ -12,10 +14,16 @@ namespace Actors.Api.Providers.Cohere;
 public sealed class CohereDriver : IProviderDriver
 {
     public const string DefaultUrl = "https://api.cohere.com:443/v2/chat";
+    public const string DefaultEmbeddingsUrl = "https://api.cohere.com:443/v2/embed";
 
     public string Name => "cohere";
 
-    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) => ProviderUrls.Absolute(configuredUrl ?? DefaultUrl);
+    public IReadOnlyCollection<string> RouteTypes { get; } = [Kong.Chat, Kong.Embeddings, Kong.Preserve];
+
+    public IEmbeddingsTranslation Embeddings { get; } = new CohereEmbeddings();
+
+    public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream) =>
+        ProviderUrls.Absolute(configuredUrl ?? (target.RouteType == Kong.Embeddings ? DefaultEmbeddingsUrl : DefaultUrl));
 
     public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
         new() { Stream = OpenAIChatRequest.Translate(openAIRequest, target, body, CohereRequestWriter.Write) };

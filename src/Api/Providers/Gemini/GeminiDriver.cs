@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using Actors.Api.Providers.Embeddings;
 using Actors.Api.Providers.Translation;
+using Kong = Actors.Grains.Interfaces.Configuration.RouteTypes;
 
 namespace Actors.Api.Providers.Gemini;
 
@@ -16,20 +18,32 @@ public sealed class GeminiDriver : ClientFormats.INativeRequestDriver
 
     public string Name => "gemini";
 
-    /// <remarks>Streaming switches to <c>:streamGenerateContent?alt=sse</c>, also under a configured URL.</remarks>
+    public IReadOnlyCollection<string> RouteTypes { get; } = [Kong.Chat, Kong.Embeddings, Kong.Preserve];
+
+    public IEmbeddingsTranslation Embeddings { get; } = new GeminiEmbeddings();
+
+    /// <remarks>
+    /// Streaming switches to <c>:streamGenerateContent?alt=sse</c>, also under a configured URL. Embeddings go to
+    /// <c>:batchEmbedContents</c> (Vertex: <c>:predict</c>); a configured URL is their whole endpoint.
+    /// </remarks>
     public Uri? ResolveUrl(ProviderTarget target, string? configuredUrl, bool stream)
     {
-        var operation = stream ? StreamGenerate : Generate;
+        var embeddings = target.RouteType == Kong.Embeddings;
+        if (embeddings && configuredUrl is not null) return ProviderUrls.Absolute(configuredUrl);
+        var operation = embeddings ? (IsVertex(target) ? GeminiEmbeddings.Predict : GeminiEmbeddings.BatchEmbed) : stream ? StreamGenerate : Generate;
         var model = ProviderUrls.Segment(target.ModelName);
         var url = configuredUrl is not null
             ? configuredUrl.Replace(stream ? Generate : StreamGenerate, operation, StringComparison.Ordinal)
-            : target.Option("gemini.api_endpoint") is { } endpoint && target.Option("gemini.project_id") is { } project
-                && target.Option("gemini.location_id") is { } location
-                ? $"https://{endpoint}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}{operation}"
+            : IsVertex(target)
+                ? $"https://{target.Option("gemini.api_endpoint")}/v1/projects/{target.Option("gemini.project_id")}/locations/{target.Option("gemini.location_id")}/publishers/google/models/{model}{operation}"
                 : $"{PublicBaseUrl}/v1beta/models/{model}{operation}";
         var uri = ProviderUrls.Absolute(url);
-        return uri is not null && stream ? ProviderUrls.WithQuery(uri, "alt", "sse") : uri;
+        return uri is not null && stream && !embeddings ? ProviderUrls.WithQuery(uri, "alt", "sse") : uri;
     }
+
+    /// <summary>Vertex AI rather than the Gemini API: <c>gemini.api_endpoint</c>, <c>project_id</c> and <c>location_id</c> are all set (Kong's test).</summary>
+    public static bool IsVertex(ProviderTarget target) =>
+        target.Option("gemini.api_endpoint") is not null && target.Option("gemini.project_id") is not null && target.Option("gemini.location_id") is not null;
 
     public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
         NativeRequest(target, OpenAIChatRequest.Translate(openAIRequest, target, body, GeminiRequestWriter.Write));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Forwarding;
 using Actors.Api.Routing;
+using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Proxy.Kinds;
 
@@ -9,6 +10,7 @@ namespace Actors.Api.Proxy.Kinds;
 /// An OpenAI API beside chat (<c>llm/v1/completions</c>, <c>llm/v1/embeddings</c>, <c>llm/v1/responses</c>), sent to
 /// providers that speak it natively: the target's model and options replace the client's, every other field is copied
 /// byte for byte (<see cref="ChatRequestRewriter"/>), and the answer passes through unchanged, usage read as it passes.
+/// Embeddings for a provider with its own embeddings API are translated (<see cref="TranslatedEmbeddings"/>).
 /// </summary>
 internal sealed class OpenAIRequestKind(string expected, Func<JsonElement, string?> check, bool streams = true) : RequestKind
 {
@@ -32,6 +34,9 @@ internal sealed class OpenAIRequestKind(string expected, Func<JsonElement, strin
     public override PreparedRequest? Prepare(HttpRequest client, ReadOnlySpan<byte> body, ChatRequestInfo info, ResolvedTarget target,
         ArrayPoolBufferWriter<byte> output, out string? error)
     {
+        // A provider with an embeddings API of its own (Gemini, Bedrock, Cohere) gets its own request.
+        if (target.Provider.RouteType == RouteTypes.Embeddings && target.Driver?.Embeddings is { } translation)
+            return TranslatedEmbeddings.Prepare(body, target, translation, output, out error);
         error = null;
         ChatRequestRewriter.Write(body, target, output);
         return new PreparedRequest(output.WrittenMemory, info.Stream ? target.StreamUpstream! : target.Upstream!, info.Stream, info.IncludeUsage, null);

@@ -1,3 +1,4 @@
+using Actors.Api.Providers;
 using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Routing.Semantic;
@@ -9,8 +10,9 @@ public sealed class SemanticRoute(SemanticGroups groups, EmbeddingsEndpoint endp
     public EmbeddingsEndpoint Endpoint { get; } = endpoint;
 
     /// <summary>Null unless the route balances with <c>semantic</c> (the config check makes sure it then has embeddings).</summary>
-    public static SemanticRoute? For(RouteSpec spec, Func<string, string?> environment) =>
+    public static SemanticRoute? For(RouteSpec spec, ProviderRegistry providers, Func<string, string?> environment) =>
         spec.Balancer.Algorithm == BalancerAlgorithms.Semantic && spec.Embeddings is { } embeddings
-            ? new SemanticRoute(new SemanticGroups(spec.Targets, spec.VectorDb), EmbeddingsEndpoint.Resolve(embeddings, environment))
+            ? new SemanticRoute(new SemanticGroups(spec.Targets, spec.VectorDb),
+                EmbeddingsEndpoint.Resolve(embeddings, spec.VectorDb?.Dimensions is > 0 and var d ? d : null, providers, environment))
             : null;
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Text.Json;
+using System.Buffers;
 using Actors.Api.Forwarding;
 
 namespace Actors.Api.Routing.Semantic;
@@ -50,41 +50,39 @@ public sealed class SemanticSelector(UpstreamClients clients, ILogger<SemanticSe
         return task;
     }
 
+    /// <summary>The vectors of <paramref name="inputs"/>, in as many calls as the provider's limit per call needs.</summary>
     private async Task<float[][]> EmbedAsync(ResolvedRoute route, EmbeddingsEndpoint endpoint, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
+    {
+        var vectors = new List<float[]>(inputs.Count);
+        foreach (var chunk in inputs.Chunk(endpoint.MaxInputs)) vectors.AddRange(await EmbedCallAsync(route, endpoint, chunk, cancellationToken));
+        return [.. vectors];
+    }
+
+    private async Task<IReadOnlyList<float[]>> EmbedCallAsync(ResolvedRoute route, EmbeddingsEndpoint endpoint, string[] inputs, CancellationToken cancellationToken)
     {
         var balancer = route.Spec.Balancer;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMilliseconds((long)balancer.ConnectTimeoutMs + balancer.WriteTimeoutMs + balancer.ReadTimeoutMs));
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new { model = endpoint.Model, input = inputs })),
-        };
+        var body = new ArrayBufferWriter<byte>(256);
+        var provider = endpoint.WriteRequest(inputs, body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ReadOnlyMemoryContent(body.WrittenMemory) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (endpoint.HeaderName is { } name) request.Headers.TryAddWithoutValidation(name, endpoint.HeaderValue);
+        foreach (var (header, value) in provider.Headers) HeaderTransformer.Set(request, header, value);
+        if (provider.Sign is { } sign)
+            foreach (var (header, value) in sign(request, body.WrittenMemory)) HeaderTransformer.Set(request, header, value);
         using var response = await clients.For(endpoint.Url!, balancer.ConnectTimeoutMs).SendAsync(request, timeout.Token);
         // Never the body: a provider's error may echo the credential.
         if (!response.IsSuccessStatusCode) throw new EmbeddingsException($"the embeddings model answered HTTP {(int)response.StatusCode}");
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token);
-        return Vectors(document.RootElement, inputs.Count);
-    }
-
-    /// <summary>OpenAI's <c>data[i].embedding</c>, placed by <c>index</c>.</summary>
-    private static float[][] Vectors(JsonElement root, int count)
-    {
-        var vectors = new float[count][];
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
-            throw new EmbeddingsException("the embeddings answer has no data list");
-        var position = 0;
-        foreach (var item in data.EnumerateArray())
+        var answer = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+        try
         {
-            var index = item.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : position;
-            position++;
-            if (index < 0 || index >= count || !item.TryGetProperty("embedding", out var embedding) || embedding.ValueKind != JsonValueKind.Array)
-                throw new EmbeddingsException("the embeddings answer is not a list of vectors");
-            vectors[index] = [.. embedding.EnumerateArray().Select(v => v.GetSingle())];
+            return endpoint.ReadVectors(answer, response.Headers, inputs.Length);
         }
-        if (vectors.Any(v => v is null)) throw new EmbeddingsException($"the embeddings answer has fewer than {count} vectors");
-        return vectors;
+        catch (FormatException ex)
+        {
+            throw new EmbeddingsException(ex.Message);
+        }
     }
 }
 

@@ -41,7 +41,9 @@ public class RouteTypeEndpointTests
         Assert.Equal(RouteTypes.Supported.Order(StringComparer.Ordinal), ProviderRegistry.Default.Find("openai")!.RouteTypes.Order(StringComparer.Ordinal));
         Assert.Contains(RouteTypes.Embeddings, ProviderRegistry.Default.Find("azure")!.RouteTypes);
         Assert.DoesNotContain(RouteTypes.Embeddings, ProviderRegistry.Default.Find("anthropic")!.RouteTypes);
-        Assert.Equal([RouteTypes.Chat], ProviderRegistry.Default.Find("bedrock")!.RouteTypes);
+        Assert.Equal([RouteTypes.Chat, RouteTypes.Embeddings], ProviderRegistry.Default.Find("bedrock")!.RouteTypes);
+        Assert.Contains(RouteTypes.Embeddings, ProviderRegistry.Default.Find("gemini")!.RouteTypes);
+        Assert.Contains(RouteTypes.Embeddings, ProviderRegistry.Default.Find("cohere")!.RouteTypes);
     }
 
     [Fact]

@@ -140,6 +140,18 @@ public sealed class RouteTypeGatewayTests : TestWithUpstreams
             + "'anthropic' on this gateway; 'anthropic' serves: llm/v1/chat, preserve (line 12)", problem);
     }
 
+    [Theory]
+    [InlineData("gemini", "text-embedding-004", "")]
+    [InlineData("gemini", "text-embedding-004", "gemini: {api_endpoint: us-central1-aiplatform.googleapis.com, project_id: p, location_id: us-central1}")]
+    [InlineData("bedrock", "amazon.titan-embed-text-v2:0", "bedrock: {aws_region: eu-west-1}")]
+    [InlineData("cohere", "embed-english-v3.0", "")]
+    public void Providers_with_an_embeddings_api_of_their_own_serve_embeddings_at_their_default_endpoint(string provider, string model, string options)
+    {
+        var yaml = Route("r", "algorithm: round-robin", Target("llm/v1/embeddings", model, options, provider: provider));
+
+        Assert.Empty(DeckParsing.Parse(yaml).Problems);
+    }
+
     [Fact]
     public void Targets_of_one_route_share_a_route_type_and_a_target_may_go_without_a_model()
     {
