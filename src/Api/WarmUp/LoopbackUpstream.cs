@@ -69,8 +69,9 @@ public sealed class LoopbackUpstream : IAsyncDisposable
                     if (read == 0) return;
                     filled += read;
                 }
-                await stream.WriteAsync(Response, _stop.Token);
+                // counted before the write: a client that reads the answer must already see it counted
                 Interlocked.Increment(ref _answered);
+                await stream.WriteAsync(Response, _stop.Token);
                 buffer.AsSpan(total, filled - total).CopyTo(buffer);
                 filled -= total;
             }
