@@ -6,7 +6,8 @@ using Actors.Api.Providers.ClientFormats;
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// Step 9 (Answer): the one place that turns an outcome into the client's status and OpenAI-shaped error.
+/// Step 9 (Answer): the one place that turns an outcome into the client's status and error (<see cref="GatewayError"/>,
+/// in the route's client format's shape).
 /// </summary>
 public static class ProxyOutcomes
 {
@@ -19,8 +20,14 @@ public static class ProxyOutcomes
         _ => new ProxyAnswer(ProxyOutcome.ProviderUnreachable),
     };
 
-    /// <summary>Status, OpenAI error type and message of an outcome.</summary>
-    public static (int Status, string Type, string Message) Describe(ProxyAnswer answer, string? route) => answer.Outcome switch
+    /// <summary>The error an outcome answers: status, OpenAI error type and message.</summary>
+    public static GatewayError Describe(ProxyAnswer answer, string? route)
+    {
+        var (status, type, message) = StatusTypeMessage(answer, route);
+        return new GatewayError(status, type, message);
+    }
+
+    private static (int Status, string Type, string Message) StatusTypeMessage(ProxyAnswer answer, string? route) => answer.Outcome switch
     {
         ProxyOutcome.RouteNotFound => (404, OpenAIError.NotFound, answer.Detail ?? "no Route matched with those values"),
         ProxyOutcome.MethodNotAllowed => (405, OpenAIError.InvalidRequest, $"route '{route}' accepts only POST chat requests"),
@@ -65,17 +72,7 @@ public static class ProxyOutcomes
             await context.Response.Body.WriteAsync(error.Body, context.RequestAborted);
             return;
         }
-        var (status, type, message) = Describe(answer, route);
-        if (format is null)
-        {
-            await OpenAIError.WriteAsync(context, status, message, type);
-            return;
-        }
-        var body = format.ErrorBody(status, message);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        await Describe(answer, route).WriteAsync(context, format?.Errors);
     }
 
     private static bool IsOpenAIError(byte[] body)
