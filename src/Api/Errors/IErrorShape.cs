@@ -11,4 +11,10 @@ public interface IErrorShape
 
     /// <summary>Headers the shape carries part of the error in (AWS's <c>x-amzn-ErrorType</c>); most have none.</summary>
     void AddHeaders(GatewayError error, IHeaderDictionary headers) { }
+
+    /// <summary>
+    /// The event that ends a stream already under way with this error, as the format's API sends one (Anthropic's
+    /// <c>error</c> event); null when the client's SDK reads none, and such a stream is cut instead.
+    /// </summary>
+    byte[]? StreamEvent(GatewayError error) => null;
 }

@@ -148,6 +148,31 @@ public sealed class GatewayErrorShapeTests : TestWithUpstreams
         await AssertAnthropicErrorAsync(response, HttpStatusCode.GatewayTimeout, "timeout_error", "the providers of route 'claude' did not answer within the timeout");
     }
 
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task A_stream_the_provider_breaks_off_ends_with_Anthropics_error_event_which_the_SDK_raises(string provider)
+    {
+        var fake = await FakeAsync(new FakeBehavior { CutStream = true });
+        var host = await HostAsync(Deck("anthropic", "claude", [(provider, fake.BaseUrl)]));
+
+        using var response = await PostAsync(host, "/claude/v1/messages", Ask.Replace("{", """{"stream":true,"""));
+        var events = await response.Content.ReadAsStringAsync();   // ends: the gateway closes the stream after the event
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("event: content_block_delta", events);
+        Assert.EndsWith("""event: error""" + "\n" + """data: {"type":"error","error":{"type":"api_error","message":"the provider's stream for route 'claude' broke off before its end"}}""" + "\n\n", events);
+        Assert.DoesNotContain("message_stop", events);
+        Assert.False(Assert.Single(await host.Picker.WaitForReportsAsync(1)).Success);
+
+        var sdk = new AnthropicClient { ApiKey = "k", BaseUrl = "http://localhost/claude", HttpClient = host.Client, MaxRetries = 0 };
+        var raised = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var _ in sdk.Messages.CreateStreaming(new MessageCreateParams { MaxTokens = 10, Model = "m", Messages = [new UserMessageParam("hi")] })) { }
+        });
+        Assert.Contains("broke off before its end", raised.ToString());
+    }
+
     [Fact]
     public async Task A_Gemini_client_without_a_key_gets_Googles_error_shape()
     {

@@ -24,6 +24,9 @@ public sealed class AnthropicErrorShape : IErrorShape
         w.WriteEndObject();
     });
 
+    /// <summary><c>event: error</c> with the error body as its data: how Anthropic's streams report an error after their 200.</summary>
+    public byte[] StreamEvent(GatewayError error) => [.. "event: error\ndata: "u8, .. Body(error), .. "\n\n"u8];
+
     /// <summary>Anthropic's error type for a status; other 4xx are <c>invalid_request_error</c>, as Anthropic says it does.</summary>
     public static string TypeFor(int status) => status switch
     {

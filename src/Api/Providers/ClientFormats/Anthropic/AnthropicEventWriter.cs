@@ -156,17 +156,15 @@ public sealed class AnthropicEventWriter(string model) : IStreamTranslator
         });
 
     /// <summary>
-    /// A provider error mid-stream: Anthropic's <c>error</c> event, after which the stream ends. Its data is the body
-    /// <see cref="AnthropicErrorShape"/> gives an error answered before the stream (a rate limit, else a server error).
+    /// A provider error mid-stream: Anthropic's <c>error</c> event, after which the stream ends; the same event the
+    /// gateway ends a broken-off stream with (<see cref="AnthropicErrorShape.StreamEvent"/>): a rate limit, else a server error.
     /// </summary>
     private void Fail(IBufferWriter<byte> output, JsonElement error)
     {
         _failed = true;
         var type = Json.String(error, "type") ?? ProviderErrors.Server;
         var shaped = new GatewayError(type == ProviderErrors.RateLimit ? 429 : 500, type, Json.String(error, "message") ?? "the provider's stream failed");
-        output.Write("event: error\ndata: "u8);
-        output.Write(AnthropicErrorShape.Instance.Body(shaped));
-        output.Write("\n\n"u8);
+        output.Write(AnthropicErrorShape.Instance.StreamEvent(shaped));
     }
 
     /// <summary><c>event: {name}</c> and its JSON data, whose <c>type</c> repeats the name as Anthropic's do.</summary>
