@@ -70,6 +70,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(Gate
     .AddPrometheusExporter(o => o.ScopeInfoEnabled = false)); // no otel_scope_name label: Kong's series have exactly Kong's labels
 builder.Services.AddTargetPicking(builder.Configuration);
 builder.Services.AddSingleton<ProxyHandler>();
+builder.Services.AddSingleton<ErrorShapeLookup>();
 
 var app = builder.Build();
 app.UseMiddleware<ErrorMiddleware>();
@@ -84,7 +85,7 @@ app.MapWhen(listeners.IsAdmin, admin =>
         endpoints.MapOrleansDashboard("/dashboard");
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
     });
-    admin.Run(context => OpenAIError.WriteAsync(context, 404, "no admin endpoint at this path", OpenAIError.NotFound));
+    admin.Run(context => new GatewayError(404, OpenAIError.NotFound, "no admin endpoint at this path").WriteAsync(context));
 });
 var proxy = app.Services.GetRequiredService<ProxyHandler>();
 app.UseMiddleware<NodeAdmission>();

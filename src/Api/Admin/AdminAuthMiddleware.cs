@@ -22,7 +22,7 @@ public sealed class AdminAuthMiddleware(RequestDelegate next, string token)
             return;
         }
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"actors-admin\", charset=\"UTF-8\"";
-        await OpenAIError.WriteAsync(context, 401, "the admin API needs Authorization: Bearer <Admin:Token>", OpenAIError.Authentication);
+        await new GatewayError(401, OpenAIError.Authentication, "the admin API needs Authorization: Bearer <Admin:Token>").WriteAsync(context);
     }
 
     private bool Authorized(string header)

@@ -57,13 +57,13 @@ public static class AdminEndpoints
         }
         catch (Exception ex) when (ex is Orleans.Persistence.Redis.RedisStorageException or Orleans.Storage.InconsistentStateException)
         {
-            await OpenAIError.WriteAsync(context, 503, "the cluster could not store the config; nothing was applied, try again", OpenAIError.Unavailable);
+            await new GatewayError(503, OpenAIError.Unavailable, "the cluster could not store the config; nothing was applied, try again").WriteAsync(context);
             return;
         }
         if (!result.IsValid)
         {
-            await OpenAIError.WriteAsync(context, 400, $"invalid configuration: {result.Problems.Count} problem(s); nothing was applied",
-                OpenAIError.InvalidRequest, result.Problems);
+            await new GatewayError(400, OpenAIError.InvalidRequest, $"invalid configuration: {result.Problems.Count} problem(s); nothing was applied")
+                { Problems = result.Problems }.WriteAsync(context);
             return;
         }
         await Results.Json(new
@@ -80,7 +80,7 @@ public static class AdminEndpoints
         using var body = await RequestBodies.ReadAsync(context.Request, limit);
         if (body is null)
         {
-            await OpenAIError.WriteAsync(context, 400, $"the config is larger than {limit} bytes", OpenAIError.InvalidRequest);
+            await new GatewayError(400, OpenAIError.InvalidRequest, $"the config is larger than {limit} bytes").WriteAsync(context);
             return null;
         }
         try
@@ -89,7 +89,7 @@ public static class AdminEndpoints
         }
         catch (DecoderFallbackException)
         {
-            await OpenAIError.WriteAsync(context, 400, "the config is not valid UTF-8", OpenAIError.InvalidRequest);
+            await new GatewayError(400, OpenAIError.InvalidRequest, "the config is not valid UTF-8").WriteAsync(context);
             return null;
         }
     }
@@ -98,7 +98,7 @@ public static class AdminEndpoints
     {
         if (table.Current.Find(name) is null)
         {
-            await OpenAIError.WriteAsync(context, 404, $"no route named '{name}'", OpenAIError.NotFound);
+            await new GatewayError(404, OpenAIError.NotFound, $"no route named '{name}'").WriteAsync(context);
             return;
         }
         var state = await grains.For(name).GetState();

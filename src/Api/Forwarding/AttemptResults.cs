@@ -25,9 +25,10 @@ public static class AttemptResults
     public static AttemptResult TooLarge(int status) => new() { Error = ForwarderError.ResponseTooLarge, Status = status, Healthy = true };
 
     /// <summary>Bytes already reached the client when the copy ended badly: the client's connection is aborted.</summary>
-    public static AttemptResult CutAfterStart(ForwardAttempt attempt, StreamCopyResult copy)
+    /// <param name="clientTold">The stream ended with an error event the client reads (<see cref="Errors.IErrorShape.StreamEvent"/>): it ends, not aborted.</param>
+    public static AttemptResult CutAfterStart(ForwardAttempt attempt, StreamCopyResult copy, bool clientTold = false)
     {
-        attempt.Context.Abort();
+        if (!clientTold) attempt.Context.Abort();
         return new AttemptResult
         {
             // 499: nginx's and Kong's status for a client that closed the connection

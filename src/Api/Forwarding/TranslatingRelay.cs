@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Actors.Api.Errors;
 using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Providers;
 using Microsoft.AspNetCore.Http.Features;
@@ -112,11 +113,37 @@ public static class TranslatingRelay
             translator.Feed(chunk.Span, events);
             return SendAsync();
         });
-        // A cut stream is cut for the client too: the closing events are written only when the provider's ended.
-        if (copy != StreamCopyResult.Success) return AttemptResults.CutAfterStart(attempt, copy);
+        // A cut stream is cut for the client too, or ends with the format's error event: the closing events are written only when the provider's ended.
+        if (copy != StreamCopyResult.Success) return AttemptResults.CutAfterStart(attempt, copy, await TellBrokenOffAsync(attempt, copy));
         translator.Complete(events);
         await SendAsync();
         return AttemptResults.Delivered((int)response.StatusCode, translator.PromptTokens, translator.CompletionTokens, firstByteMs);
+    }
+
+    /// <summary>
+    /// Ends a stream whose provider broke off or went silent with the client format's error event, when it has one.
+    /// </summary>
+    /// <returns>Whether the client was told; if not, its connection is to be aborted.</returns>
+    private static async Task<bool> TellBrokenOffAsync(ForwardAttempt attempt, StreamCopyResult copy)
+    {
+        var route = attempt.Route.Name;
+        var error = copy switch
+        {
+            StreamCopyResult.InputError => new GatewayError(502, OpenAIError.Upstream, $"the provider's stream for route '{route}' broke off before its end"),
+            StreamCopyResult.InputTimedOut => new GatewayError(504, OpenAIError.Timeout, $"the provider's stream for route '{route}' was silent for longer than the read timeout"),
+            _ => null,
+        };
+        if (error is null || attempt.Route.Errors.StreamEvent(error) is not { } streamEvent) return false;
+        try
+        {
+            await attempt.Context.Response.Body.WriteAsync(streamEvent, attempt.Aborted);
+            await attempt.Context.Response.Body.FlushAsync(attempt.Aborted);
+            return true;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static async Task WriteJsonAsync(ForwardAttempt attempt, byte[] body)

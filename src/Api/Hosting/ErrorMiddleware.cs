@@ -4,8 +4,12 @@ using Actors.Api.Proxy;
 
 namespace Actors.Api.Hosting;
 
-/// <summary>The last line of defence: an unexpected failure still answers in OpenAI's error shape, without internals.</summary>
-public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
+/// <summary>
+/// The last line of defence: an unexpected failure still answers an error in the client's shape (the route's, else
+/// OpenAI's), without internals.
+/// </summary>
+/// <param name="shapes">Whose error shape the answer takes; OpenAI's when null.</param>
+public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger, ErrorShapeLookup? shapes = null)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -19,17 +23,19 @@ public sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlewar
         }
         catch (BadHttpRequestException ex)
         {
-            await OpenAIError.WriteAsync(context, ex.StatusCode, "bad request: " + ex.Message, OpenAIError.InvalidRequest);
+            await AnswerAsync(context, new GatewayError(ex.StatusCode, OpenAIError.InvalidRequest, "bad request: " + ex.Message));
         }
         catch (Exception ex) when (ClusterCalls.IsTransient(ex))
         {
             logger.LogWarning("{Path}: cluster unavailable: {Error}", context.Request.Path, ex.Message);
-            await OpenAIError.WriteAsync(context, 503, "the gateway cluster is unavailable; try again", OpenAIError.Unavailable);
+            await AnswerAsync(context, new GatewayError(503, OpenAIError.Unavailable, "the gateway cluster is unavailable; try again"));
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Unhandled error on {Path}", context.Request.Path);
-            await OpenAIError.WriteAsync(context, 500, "internal gateway error", "api_error");
+            await AnswerAsync(context, new GatewayError(500, OpenAIError.Internal, "internal gateway error"));
         }
     }
+
+    private Task AnswerAsync(HttpContext context, GatewayError error) => error.WriteAsync(context, shapes?.For(context));
 }

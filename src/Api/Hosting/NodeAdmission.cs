@@ -5,11 +5,12 @@ namespace Actors.Api.Hosting;
 
 /// <summary>
 /// This node's bound on proxied requests in flight (<c>Gateway:MaxConcurrentRequests</c>). Past it a request is
-/// refused at once with 503 and <c>Retry-After: 1</c> in OpenAI's error shape, before its body is read: an
+/// refused at once with 503 and <c>Retry-After: 1</c> in its route's error shape, before its body is read: an
 /// overloaded node answers the excess fast and explicitly instead of queueing every request behind the others until
 /// all of them are slow. The default leaves room for thousands of open streams, which cost little while they wait.
 /// </summary>
-public sealed class NodeAdmission(RequestDelegate next, IOptions<GatewaySettings> options)
+/// <param name="shapes">Whose error shape a refusal takes; OpenAI's when null.</param>
+public sealed class NodeAdmission(RequestDelegate next, IOptions<GatewaySettings> options, ErrorShapeLookup? shapes = null)
 {
     private int _inFlight;
 
@@ -23,8 +24,8 @@ public sealed class NodeAdmission(RequestDelegate next, IOptions<GatewaySettings
         {
             Interlocked.Decrement(ref _inFlight);
             context.Response.Headers.RetryAfter = "1";
-            await OpenAIError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                $"the gateway node has {limit} requests in flight, its limit; try again shortly", OpenAIError.Unavailable);
+            await new GatewayError(StatusCodes.Status503ServiceUnavailable, OpenAIError.Unavailable,
+                $"the gateway node has {limit} requests in flight, its limit; try again shortly").WriteAsync(context, shapes?.For(context));
             return;
         }
         try

@@ -15,7 +15,8 @@ namespace Actors.Api.Proxy;
 /// <summary>
 /// Step 2 (Admit) of the pipeline (<see cref="ProxyHandler"/>). Who may call a route and how much: Kong's
 /// <c>key-auth</c> (401 without a valid key), the consumer's <c>rate-limiting</c> bucket enforced cluster-wide by its
-/// grain, and this node's cap on concurrent requests per route (both 429 with <c>Retry-After</c>). While the cluster is
+/// grain, and this node's cap on concurrent requests per route (both 429 with <c>Retry-After</c>); refusals take the
+/// route's error shape (<see cref="ResolvedRoute.Errors"/>). While the cluster is
 /// unreachable the limit is not enforced: requests are served (picked locally) rather than held or refused.
 /// </summary>
 public sealed class ClientAccess(
@@ -38,25 +39,25 @@ public sealed class ClientAccess(
     public async Task<bool> AdmitAsync(HttpContext context, RouteTable table, ResolvedRoute route, RequestLog log)
     {
         if (route.Spec.KeyAuth is not { } keyAuth) return true;
-        if (await AuthenticateAsync(context, table, keyAuth) is not { } consumer) return false;
+        if (await AuthenticateAsync(context, table, keyAuth, route.Errors) is not { } consumer) return false;
         log.Consumer = consumer.Username;
         if (consumer.RateLimit is not { } limit || cluster.IsDown) return true;
         return await TryTakeAsync(consumer, limit, context.RequestAborted) is not { } decision
-            || await AnswerLimitAsync(context, consumer, limit, decision);
+            || await AnswerLimitAsync(context, consumer, limit, decision, route.Errors);
     }
 
     /// <summary>The consumer whose key the request carries; null once the 401 is written.</summary>
-    private static async Task<ConsumerSpec?> AuthenticateAsync(HttpContext context, RouteTable table, KeyAuthSpec keyAuth)
+    private static async Task<ConsumerSpec?> AuthenticateAsync(HttpContext context, RouteTable table, KeyAuthSpec keyAuth, IErrorShape errors)
     {
         var key = FindKey(context.Request, keyAuth);
         if (key is null)
         {
             context.Response.Headers.WWWAuthenticate = "Key realm=\"actors\"";
-            await OpenAIError.WriteAsync(context, 401, "No API key found in request", OpenAIError.Authentication);
+            await new GatewayError(401, OpenAIError.Authentication, "No API key found in request").WriteAsync(context, errors);
             return null;
         }
         if (table.ConsumerByKeyDigest(ConsumerSpec.DigestKey(key)) is { } consumer) return consumer;
-        await OpenAIError.WriteAsync(context, 401, "Invalid authentication credentials", OpenAIError.Authentication);
+        await new GatewayError(401, OpenAIError.Authentication, "Invalid authentication credentials").WriteAsync(context, errors);
         return null;
     }
 
@@ -81,14 +82,14 @@ public sealed class ClientAccess(
     }
 
     /// <summary>Writes the rate-limit headers, and the 429 when the bucket is empty; true when the request may go on.</summary>
-    private static async Task<bool> AnswerLimitAsync(HttpContext context, ConsumerSpec consumer, RateLimitSpec limit, RateDecision decision)
+    private static async Task<bool> AnswerLimitAsync(HttpContext context, ConsumerSpec consumer, RateLimitSpec limit, RateDecision decision, IErrorShape errors)
     {
         var headers = context.Response.Headers;
         headers["X-RateLimit-Limit"] = limit.Limit.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         if (decision.Allowed) return true;
         headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        await OpenAIError.WriteAsync(context, 429, $"API rate limit exceeded for consumer '{consumer.Username}'", OpenAIError.RateLimit);
+        await new GatewayError(429, OpenAIError.RateLimit, $"API rate limit exceeded for consumer '{consumer.Username}'").WriteAsync(context, errors);
         return false;
     }
 

@@ -6,7 +6,8 @@ using Actors.Api.Providers.ClientFormats;
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// Step 9 (Answer): the one place that turns an outcome into the client's status and OpenAI-shaped error.
+/// Step 9 (Answer): the one place that turns an outcome into the client's status and error (<see cref="GatewayError"/>,
+/// in the route's client format's shape).
 /// </summary>
 public static class ProxyOutcomes
 {
@@ -19,27 +20,27 @@ public static class ProxyOutcomes
         _ => new ProxyAnswer(ProxyOutcome.ProviderUnreachable),
     };
 
-    /// <summary>Status, OpenAI error type and message of an outcome.</summary>
-    public static (int Status, string Type, string Message) Describe(ProxyAnswer answer, string? route) => answer.Outcome switch
+    /// <summary>The error an outcome answers: status, OpenAI error type and message.</summary>
+    public static GatewayError Describe(ProxyAnswer answer, string? route) => answer.Outcome switch
     {
-        ProxyOutcome.RouteNotFound => (404, OpenAIError.NotFound, answer.Detail ?? "no Route matched with those values"),
-        ProxyOutcome.MethodNotAllowed => (405, OpenAIError.InvalidRequest, $"route '{route}' accepts only POST chat requests"),
-        ProxyOutcome.BodyTooLarge => (413, OpenAIError.InvalidRequest, $"the request body is larger than {answer.Detail} bytes"),
-        ProxyOutcome.BodyTimedOut => (408, OpenAIError.Timeout, $"the request body did not arrive within the gateway's request deadline ({answer.Detail})"),
-        ProxyOutcome.InvalidRequest => (400, OpenAIError.InvalidRequest, answer.Detail ?? "invalid chat request"),
-        ProxyOutcome.RouteBusy => (429, OpenAIError.RateLimit, $"route '{route}' has too many requests in flight on this node"),
-        ProxyOutcome.ClusterUnavailable => (503, OpenAIError.Unavailable, "the gateway cluster is unavailable; try again"),
-        ProxyOutcome.NoTargetAvailable => (503, OpenAIError.Unavailable, $"route '{route}' has no available target: every target's circuit is open"),
-        ProxyOutcome.NoOtherTarget => (503, OpenAIError.Unavailable, $"route '{route}' has no other available target"),
-        ProxyOutcome.RouteReconfiguring => (503, OpenAIError.Unavailable, $"route '{route}' is being reconfigured; try again"),
-        ProxyOutcome.TargetMisconfigured => (503, OpenAIError.Unavailable, $"target {answer.Target} of route '{route}' is misconfigured on this gateway node: {answer.Detail}"),
-        ProxyOutcome.ProviderError => (answer.HeldBack?.Status ?? 502, OpenAIError.Upstream, $"the provider answered HTTP {answer.HeldBack?.Status} on every attempt"),
-        ProxyOutcome.ProviderUnreachable => (502, OpenAIError.Upstream, $"the providers of route '{route}' could not be reached"),
-        ProxyOutcome.ProviderTimedOut => (504, OpenAIError.Timeout, $"the providers of route '{route}' did not answer within the timeout"),
-        ProxyOutcome.ResponseTooLarge => (502, OpenAIError.Upstream,
+        ProxyOutcome.RouteNotFound => new(404, OpenAIError.NotFound, answer.Detail ?? "no Route matched with those values"),
+        ProxyOutcome.MethodNotAllowed => new(405, OpenAIError.InvalidRequest, $"route '{route}' accepts only POST chat requests"),
+        ProxyOutcome.BodyTooLarge => new(413, OpenAIError.InvalidRequest, $"the request body is larger than {answer.Detail} bytes"),
+        ProxyOutcome.BodyTimedOut => new(408, OpenAIError.Timeout, $"the request body did not arrive within the gateway's request deadline ({answer.Detail})"),
+        ProxyOutcome.InvalidRequest => new(400, OpenAIError.InvalidRequest, answer.Detail ?? "invalid chat request"),
+        ProxyOutcome.RouteBusy => new(429, OpenAIError.RateLimit, $"route '{route}' has too many requests in flight on this node"),
+        ProxyOutcome.ClusterUnavailable => new(503, OpenAIError.Unavailable, "the gateway cluster is unavailable; try again"),
+        ProxyOutcome.NoTargetAvailable => new(503, OpenAIError.Unavailable, $"route '{route}' has no available target: every target's circuit is open"),
+        ProxyOutcome.NoOtherTarget => new(503, OpenAIError.Unavailable, $"route '{route}' has no other available target"),
+        ProxyOutcome.RouteReconfiguring => new(503, OpenAIError.Unavailable, $"route '{route}' is being reconfigured; try again"),
+        ProxyOutcome.TargetMisconfigured => new(503, OpenAIError.Unavailable, $"target {answer.Target} of route '{route}' is misconfigured on this gateway node: {answer.Detail}"),
+        ProxyOutcome.ProviderError => new(answer.HeldBack?.Status ?? 502, OpenAIError.Upstream, $"the provider answered HTTP {answer.HeldBack?.Status} on every attempt"),
+        ProxyOutcome.ProviderUnreachable => new(502, OpenAIError.Upstream, $"the providers of route '{route}' could not be reached"),
+        ProxyOutcome.ProviderTimedOut => new(504, OpenAIError.Timeout, $"the providers of route '{route}' did not answer within the timeout"),
+        ProxyOutcome.ResponseTooLarge => new(502, OpenAIError.Upstream,
             $"target {answer.Target} of route '{route}' answered more than {TranslatingRelay.MaxTranslatedBodyBytes} bytes, the most the gateway translates"),
-        ProxyOutcome.EmbeddingsFailed => (502, OpenAIError.Upstream, $"route '{route}' could not choose a target: {answer.Detail}"),
-        ProxyOutcome.EmbeddingsMisconfigured => (503, OpenAIError.Unavailable, $"the embeddings model of route '{route}' is misconfigured on this gateway node: {answer.Detail}"),
+        ProxyOutcome.EmbeddingsFailed => new(502, OpenAIError.Upstream, $"route '{route}' could not choose a target: {answer.Detail}"),
+        ProxyOutcome.EmbeddingsMisconfigured => new(503, OpenAIError.Unavailable, $"the embeddings model of route '{route}' is misconfigured on this gateway node: {answer.Detail}"),
         _ => throw new ArgumentOutOfRangeException(nameof(answer), answer.Outcome, null),
     };
 
@@ -65,17 +66,7 @@ public static class ProxyOutcomes
             await context.Response.Body.WriteAsync(error.Body, context.RequestAborted);
             return;
         }
-        var (status, type, message) = Describe(answer, route);
-        if (format is null)
-        {
-            await OpenAIError.WriteAsync(context, status, message, type);
-            return;
-        }
-        var body = format.ErrorBody(status, message);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        await Describe(answer, route).WriteAsync(context, format?.Errors);
     }
 
     private static bool IsOpenAIError(byte[] body)

@@ -24,6 +24,9 @@ public sealed class ResolvedRoute(RouteSpec spec, IReadOnlyList<ResolvedTarget> 
     /// <summary>The format the route's clients speak (<c>llm_format</c>); null for OpenAI's.</summary>
     public IClientFormat? ClientFormat { get; } = ClientFormatRegistry.Find(spec.LlmFormat);
 
+    /// <summary>The shape of the gateway's own errors to this route's clients: its client format's, else OpenAI's.</summary>
+    public Errors.IErrorShape Errors => ClientFormat?.Errors ?? Actors.Api.Errors.OpenAIErrorShape.Instance;
+
     /// <summary>The part of <paramref name="path"/> after the longest of this route's paths it starts with (<c>/v1/messages</c>).</summary>
     public string SubPath(string path) =>
         path[(Spec.Paths.Where(p => path.StartsWith(p, StringComparison.Ordinal)).Select(p => p.Length).DefaultIfEmpty(0).Max())..];

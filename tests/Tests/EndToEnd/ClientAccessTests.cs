@@ -94,6 +94,36 @@ public sealed class ClientAccessTests : GatewayProcessTest
     }
 
     [Fact]
+    public async Task An_Anthropic_routes_consumer_over_its_rate_limit_gets_Anthropics_rate_limit_error_with_retry_after()
+    {
+        var route = DeckFile.Route("claude", [("m", _fake.ChatUrl)], "")
+            .Replace("      config:\n", "      config:\n        llm_format: anthropic\n")
+            .Replace("    plugins:\n", "    plugins:\n    - name: key-auth\n      config: {key_names: [apikey]}\n");
+        await ApplyAsync(route + "consumers:\n- username: erin\n  keyauth_credentials:\n  - key: erin-key-93ac1d\n"
+            + "  plugins:\n  - name: rate-limiting\n    config: {minute: 1}\n");
+        Task<HttpResponseMessage> AskAsync()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, Node.ProxyUrl + "/claude/v1/messages")
+            {
+                Content = new StringContent("""{"max_tokens":10,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("apikey", "erin-key-93ac1d");
+            return Node.Http.SendAsync(request);
+        }
+
+        using var first = await AskAsync();
+        using var second = await AskAsync();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.InRange(second.Headers.RetryAfter!.Delta!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(60));
+        var error = JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
+        Assert.Equal("error", (string)error["type"]!);
+        Assert.Equal("rate_limit_error", (string)error["error"]!["type"]!);
+        Assert.Equal("API rate limit exceeded for consumer 'erin'", (string)error["error"]!["message"]!);
+    }
+
+    [Fact]
     public async Task More_concurrent_requests_than_the_cap_get_429()
     {
         _fake.Apply(new FakeBehavior { DelayMs = 1000 });

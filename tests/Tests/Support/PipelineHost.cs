@@ -13,6 +13,7 @@ using Actors.Api.Telemetry;
 using Actors.Grains.Interfaces.Consumers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,7 @@ public sealed class PipelineHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(new ErrorShapeLookup(routes));
         var app = builder.Build();
         app.UseMiddleware<ErrorMiddleware>();
         app.Run(handler.HandleAsync);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Actors.Api.Errors;
 
 namespace Actors.Api.Providers.ClientFormats;
 
@@ -29,8 +30,8 @@ public interface IClientFormat
     /// <summary>The driver that serves a target of <paramref name="provider"/> for this format's clients; null when it cannot.</summary>
     IProviderDriver? DriverFor(IProviderDriver provider);
 
-    /// <summary>An error the gateway itself answers (no route, bad request, no target...), in this format's shape.</summary>
-    byte[] ErrorBody(int status, string message);
+    /// <summary>The shape of the errors the gateway itself answers this format's clients (bad request, key-auth, no target...).</summary>
+    IErrorShape Errors { get; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Actors.Api.Errors;
 using Actors.Api.Providers.Translation;
 using Actors.Api.Proxy;
 
@@ -14,7 +15,7 @@ namespace Actors.Api.Providers.ClientFormats;
 /// </summary>
 public sealed partial class NativeClientFormat(
     string name, Regex endpoint, string streamOperation, string contentsMember,
-    Action<JsonObject, ProviderTarget> applyTarget, Func<int, string, byte[]> errorBody, string streamContentType) : IClientFormat
+    Action<JsonObject, ProviderTarget> applyTarget, IErrorShape errors, string streamContentType) : IClientFormat
 {
     /// <summary>The Gemini SDKs' <c>/v1beta/models/{model}:generateContent</c> and <c>:streamGenerateContent</c> (Vertex paths too).</summary>
     public static readonly NativeClientFormat Gemini = new("gemini", GeminiEndpoint(), "streamGenerateContent", "contents",
@@ -25,7 +26,7 @@ public sealed partial class NativeClientFormat(
             NativePassThroughDriver.SetIn(request, "generationConfig", "topP", target.TopP);
             NativePassThroughDriver.SetIn(request, "generationConfig", "topK", target.TopK);
         },
-        GeminiError, "text/event-stream");
+        GoogleErrorShape.Instance, "text/event-stream");
 
     /// <summary>The AWS SDKs' <c>/model/{model}/converse</c> and <c>/converse-stream</c>.</summary>
     public static readonly NativeClientFormat Bedrock = new("bedrock", BedrockEndpoint(), "converse-stream", "messages",
@@ -35,13 +36,7 @@ public sealed partial class NativeClientFormat(
             NativePassThroughDriver.SetIn(request, "inferenceConfig", "maxTokens", target.MaxTokens);
             NativePassThroughDriver.SetIn(request, "inferenceConfig", "topP", target.TopP);
         },
-        (_, message) => Json.Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("message", message);
-            w.WriteEndObject();
-        }),
-        "application/vnd.amazon.eventstream");
+        AwsErrorShape.Instance, "application/vnd.amazon.eventstream");
 
     public string Name => name;
 
@@ -61,23 +56,7 @@ public sealed partial class NativeClientFormat(
     public IProviderDriver? DriverFor(IProviderDriver provider) =>
         provider.Name == name && provider is INativeRequestDriver native ? new NativePassThroughDriver(native, applyTarget, streamContentType) : null;
 
-    public byte[] ErrorBody(int status, string message) => errorBody(status, message);
-
-    /// <summary><c>{"error":{"code":400,"message":...,"status":"INVALID_ARGUMENT"}}</c>, as Google's APIs answer.</summary>
-    private static byte[] GeminiError(int status, string message) => Json.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("error");
-        w.WriteNumber("code", status);
-        w.WriteString("message", message);
-        w.WriteString("status", status switch
-        {
-            401 => "UNAUTHENTICATED", 403 => "PERMISSION_DENIED", 404 => "NOT_FOUND", 429 => "RESOURCE_EXHAUSTED",
-            503 => "UNAVAILABLE", 504 => "DEADLINE_EXCEEDED", >= 500 => "INTERNAL", _ => "INVALID_ARGUMENT",
-        });
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
+    public IErrorShape Errors => errors;
 
     [GeneratedRegex(@"/models/[^/:]+:(?<operation>generateContent|streamGenerateContent)$")]
     private static partial Regex GeminiEndpoint();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Actors.Api.Errors;
 using Actors.Api.Providers.Anthropic;
 using Actors.Api.Providers.Translation;
 using Actors.Api.Proxy;
@@ -70,5 +71,5 @@ public sealed class AnthropicClientFormat : IClientFormat
         else if (request["max_tokens"] is null) request["max_tokens"] = AnthropicRequestWriter.DefaultMaxTokens;
     }
 
-    public byte[] ErrorBody(int status, string message) => AnthropicCodec.Error(status, message);
+    public IErrorShape Errors => AnthropicErrorShape.Instance;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Actors.Api.Errors;
 using Actors.Api.Providers.Anthropic;
 using Actors.Api.Providers.Translation;
 
@@ -29,38 +30,19 @@ public sealed class AnthropicCodec : IClientCodec
 
     public IStreamTranslator CreateStreamWriter(ProviderTarget target) => new AnthropicEventWriter(target.ModelName);
 
+    /// <summary>The provider's error, in Anthropic's shape as the gateway's own are: status and message kept.</summary>
     public TranslatedError WriteError(TranslatedError openAIError)
     {
-        string? message;
+        string? message, type;
         using (var document = Json.TryParse(openAIError.Body))
-            message = document is null ? null : Json.String(Json.At(document.RootElement, "error"), "message");
-        return new TranslatedError(openAIError.Status, Error(openAIError.Status, message ?? $"the provider answered with status {openAIError.Status}"));
+        {
+            var error = document is null ? default : Json.At(document.RootElement, "error");
+            (message, type) = (Json.String(error, "message"), Json.String(error, "type"));
+        }
+        var status = openAIError.Status;
+        var shaped = new GatewayError(status, type ?? OpenAIError.Upstream, message ?? $"the provider answered with status {status}");
+        return new TranslatedError(status, AnthropicErrorShape.Instance.Body(shaped));
     }
-
-    /// <summary><c>{"type":"error","error":{"type":...,"message":...}}</c>, typed by status as Anthropic types its own.</summary>
-    public static byte[] Error(int status, string message) => Json.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "error");
-        w.WriteStartObject("error");
-        w.WriteString("type", ErrorType(status));
-        w.WriteString("message", message);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
-
-    public static string ErrorType(int status) => status switch
-    {
-        401 => "authentication_error",
-        403 => "permission_error",
-        404 => "not_found_error",
-        413 => "request_too_large",
-        429 => "rate_limit_error",
-        503 or 529 => "overloaded_error",
-        504 => "timeout_error",
-        >= 500 => "api_error",
-        _ => "invalid_request_error",
-    };
 
     /// <summary>OpenAI's <c>finish_reason</c> → Anthropic's <c>stop_reason</c>.</summary>
     public static string StopReason(string? finishReason) => finishReason switch

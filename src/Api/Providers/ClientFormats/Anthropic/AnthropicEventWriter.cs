@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Actors.Api.Errors;
 using Actors.Api.Providers.Translation;
 
 namespace Actors.Api.Providers.ClientFormats.Anthropic;
@@ -154,17 +155,16 @@ public sealed class AnthropicEventWriter(string model) : IStreamTranslator
             w.WriteEndObject();
         });
 
-    /// <summary>A provider error mid-stream: Anthropic's <c>error</c> event, after which the stream ends.</summary>
+    /// <summary>
+    /// A provider error mid-stream: Anthropic's <c>error</c> event, after which the stream ends; the same event the
+    /// gateway ends a broken-off stream with (<see cref="AnthropicErrorShape.StreamEvent"/>): a rate limit, else a server error.
+    /// </summary>
     private void Fail(IBufferWriter<byte> output, JsonElement error)
     {
         _failed = true;
-        Event(output, "error", w =>
-        {
-            w.WriteStartObject("error");
-            w.WriteString("type", Json.String(error, "type") == ProviderErrors.RateLimit ? "rate_limit_error" : "api_error");
-            w.WriteString("message", Json.String(error, "message") ?? "the provider's stream failed");
-            w.WriteEndObject();
-        });
+        var type = Json.String(error, "type") ?? ProviderErrors.Server;
+        var shaped = new GatewayError(type == ProviderErrors.RateLimit ? 429 : 500, type, Json.String(error, "message") ?? "the provider's stream failed");
+        output.Write(AnthropicErrorShape.Instance.StreamEvent(shaped));
     }
 
     /// <summary><c>event: {name}</c> and its JSON data, whose <c>type</c> repeats the name as Anthropic's do.</summary>
