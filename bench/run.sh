@@ -44,7 +44,14 @@ overload_cap=${OVERLOAD_CAP:-128}
 overload_connections=${OVERLOAD_CONNECTIONS:-512}
 work="$root/bench/.work"
 # ReadyToRun (precompiled code, so the first requests do not wait for the JIT) as the Dockerfile builds; READY_TO_RUN=false to compare.
-ready_to_run=${READY_TO_RUN:-true}
+# READY_TO_RUN=composite (the Dockerfile's: one composite image of the app and the runtime, self-contained), true (the
+# app's assemblies precompiled on their own, on the shared runtime) or false (JIT only), to compare.
+ready_to_run=${READY_TO_RUN:-composite}
+case $ready_to_run in
+  composite) native=(--self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true) ;;
+  true|false) native=(--self-contained false -p:PublishReadyToRun="$ready_to_run") ;;
+  *) echo "READY_TO_RUN: composite, true or false"; exit 2 ;;
+esac
 publish="$work/publish-r2r-$ready_to_run"   # kept between runs so that an unchanged build publishes quickly
 mkdir -p "$work"; find "$work" -mindepth 1 -maxdepth 1 ! -name 'publish*' -exec rm -rf {} +
 if [ -n "$only" ]; then out=${OUT:-$work/report.md}; else out=${OUT:-$root/bench/results/latest.md}; fi
@@ -64,9 +71,11 @@ load_at_start=$(load_avg)
 
 # ---- build: the gateway the way the Dockerfile builds it; the peers and tools as Release builds ---------------
 rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
-echo "building (dotnet publish -c Release -r $rid -p:PublishReadyToRun=$ready_to_run, as the Dockerfile does)…"
-dotnet publish src/Api/Api.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun="$ready_to_run" -nologo -v quiet -o "$publish/api" >/dev/null
-dotnet publish src/Silo/Silo.csproj -c Release -r "$rid" --self-contained false -p:PublishReadyToRun="$ready_to_run" -nologo -v quiet -o "$publish/silo" >/dev/null
+echo "building (dotnet publish -c Release -r $rid ${native[*]}; composite is what the Dockerfile does)…"
+dotnet publish src/Api/Api.csproj -c Release -r "$rid" "${native[@]}" -nologo -v quiet -o "$publish/api" >/dev/null
+dotnet publish src/Silo/Silo.csproj -c Release -r "$rid" "${native[@]}" -nologo -v quiet -o "$publish/silo" >/dev/null
+# the apphost runs either build: the self-contained one on its own runtime, the others on the shared one
+api_bin="$publish/api/Actors.Api"; silo_bin="$publish/silo/Actors.Silo"
 dotnet publish bench/YarpPeer/YarpPeer.csproj -c Release -nologo -v quiet -o "$publish/yarp" >/dev/null
 dotnet build tools/FakeOpenAI/FakeOpenAI.csproj -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Actors.Benchmarks/Actors.Benchmarks.csproj -c Release -nologo -v quiet >/dev/null
@@ -121,7 +130,7 @@ warning=(--Logging:LogLevel:Default Warning)
 
 start_api() { # name proxy-port admin-port extra-args...
   local name=$1 p=$2 a=$3; shift 3
-  dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$p" --Admin:Urls "http://127.0.0.1:$a" "$@" >>"$work/$name.log" 2>&1 &
+  "$api_bin" --urls "http://127.0.0.1:$p" --Admin:Urls "http://127.0.0.1:$a" "$@" >>"$work/$name.log" 2>&1 &
   pids+=($!); echo $! >"$work/$name.pid"
   wait_http "http://127.0.0.1:$a/healthz"
 }
@@ -274,7 +283,7 @@ if want profile; then
     echo "$label=$work/profile-$label.txt=$(awk -v t="$((t1 - t0))" -v n="$n" -v hz="$ticks_per_s" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
   }
   gp=$(port); ga=$(port)
-  env "${profiled_env[@]}" dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
+  env "${profiled_env[@]}" "$api_bin" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
     --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" >>"$work/profiled.log" 2>&1 & pids+=($!); echo $! >"$work/profiled.pid"
   wait_http "http://127.0.0.1:$ga/healthz"; apply "$ga" "$work/one.yaml"
   ours=$(profile_one actors "$(cat "$work/profiled.pid")" "http://127.0.0.1:$gp/r0")
@@ -300,7 +309,7 @@ cold_run() { # label gateway-args env-assignments: one start of the gateway, the
   gp=$(port); ga=$(port)
   t0=$(now)
   # shellcheck disable=SC2086
-  env $vars dotnet "$publish/api/Actors.Api.dll" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
+  env $vars "$api_bin" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
     --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" --Gateway:Config "$work/one.yaml" $args >>"$work/cold.log" 2>&1 &
   pids+=($!); echo $! >"$work/cold.pid"; pid=$!
   for _ in $(seq 1 3000); do curl -fs -o /dev/null "http://127.0.0.1:$ga/healthz" && break; sleep 0.02; done
@@ -341,7 +350,7 @@ if want cluster; then
   rp=$(port)
   redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" 2>&1 & pids+=($!)
   sp=$(port); sg=$(port); sh=$(port)
-  dotnet "$publish/silo/Actors.Silo.dll" --Cluster:Redis "127.0.0.1:$rp" --Cluster:SiloPort "$sp" --Cluster:GatewayPort "$sg" --urls "http://127.0.0.1:$sh" >>"$work/silo.log" 2>&1 & pids+=($!)
+  "$silo_bin" --Cluster:Redis "127.0.0.1:$rp" --Cluster:SiloPort "$sp" --Cluster:GatewayPort "$sg" --urls "http://127.0.0.1:$sh" >>"$work/silo.log" 2>&1 & pids+=($!)
   wait_http "http://127.0.0.1:$sh/healthz"
   c1p=$(port); c1a=$(port); c2p=$(port); c2a=$(port)
   start_api cluster1 "$c1p" "$c1a" --Cluster:Redis "127.0.0.1:$rp"
@@ -465,7 +474,7 @@ dotnet_runtime=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2}
   echo
   echo "Load: \`wrk -t$threads -c$conns\`, ${secs} s per run after a ${warmup} s warm-up (2 s for nginx and HAProxy, which have no JIT), POST of a small chat request;"
   echo "upstream: nginx \`return 200\` with a canned 0.4 kB chat completion on two ports. Everything shares the same cores (wrk included)."
-  echo "Our gateway is built as the Dockerfile builds it (\`dotnet publish -c Release -r $rid -p:PublishReadyToRun=$ready_to_run\`) and runs with its defaults: one Information log line per"
+  echo "Our gateway is built as the Dockerfile builds it (\`dotnet publish -c Release -r $rid ${native[*]}\`) and runs with its defaults: one Information log line per"
   echo "proxied request, console to a file. Ratios are to the nginx round-robin row of the same run; \"× YARP\" and \"p99 − nginx\" are for our rows."
   echo
   echo "| path | requests/s | × nginx-rr | × YARP | p50 | p99 | p99 − nginx-rr p99 | errors |"
