@@ -72,10 +72,14 @@ load_at_start=$(load_avg)
 # ---- build: the gateway the way the Dockerfile builds it; the peers and tools as Release builds ---------------
 rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
 echo "building (dotnet publish -c Release -r $rid ${native[*]}; composite is what the Dockerfile does)…"
-dotnet publish src/Api/Api.csproj -c Release -r "$rid" "${native[@]}" -nologo -v quiet -o "$publish/api" >/dev/null
-dotnet publish src/Silo/Silo.csproj -c Release -r "$rid" "${native[@]}" -nologo -v quiet -o "$publish/silo" >/dev/null
-# the apphost runs either build: the self-contained one on its own runtime, the others on the shared one
-api_bin="$publish/api/Actors.Api"; silo_bin="$publish/silo/Actors.Silo"
+# each kind of build keeps its own intermediate files: a framework-dependent publish would otherwise pick up the
+# composite build's precompiled assemblies, which need the composite image beside them, and fail to start
+separate=(-p:IntermediateOutputPath="obj/bench-$ready_to_run/")
+dotnet publish src/Api/Api.csproj -c Release -r "$rid" "${native[@]}" "${separate[@]}" -nologo -v quiet -o "$publish/api" >/dev/null
+dotnet publish src/Silo/Silo.csproj -c Release -r "$rid" "${native[@]}" "${separate[@]}" -nologo -v quiet -o "$publish/silo" >/dev/null
+# the self-contained build runs its own runtime through its apphost; the others run on the shared one
+if [ "$ready_to_run" = composite ]; then api_bin=("$publish/api/Actors.Api"); silo_bin=("$publish/silo/Actors.Silo")
+else api_bin=(dotnet "$publish/api/Actors.Api.dll"); silo_bin=(dotnet "$publish/silo/Actors.Silo.dll"); fi
 dotnet publish bench/YarpPeer/YarpPeer.csproj -c Release -nologo -v quiet -o "$publish/yarp" >/dev/null
 dotnet build tools/FakeOpenAI/FakeOpenAI.csproj -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Actors.Benchmarks/Actors.Benchmarks.csproj -c Release -nologo -v quiet >/dev/null
@@ -130,7 +134,7 @@ warning=(--Logging:LogLevel:Default Warning)
 
 start_api() { # name proxy-port admin-port extra-args...
   local name=$1 p=$2 a=$3; shift 3
-  "$api_bin" --urls "http://127.0.0.1:$p" --Admin:Urls "http://127.0.0.1:$a" "$@" >>"$work/$name.log" 2>&1 &
+  "${api_bin[@]}" --urls "http://127.0.0.1:$p" --Admin:Urls "http://127.0.0.1:$a" "$@" >>"$work/$name.log" 2>&1 &
   pids+=($!); echo $! >"$work/$name.pid"
   wait_http "http://127.0.0.1:$a/healthz"
 }
@@ -283,7 +287,7 @@ if want profile; then
     echo "$label=$work/profile-$label.txt=$(awk -v t="$((t1 - t0))" -v n="$n" -v hz="$ticks_per_s" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
   }
   gp=$(port); ga=$(port)
-  env "${profiled_env[@]}" "$api_bin" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
+  env "${profiled_env[@]}" "${api_bin[@]}" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
     --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" >>"$work/profiled.log" 2>&1 & pids+=($!); echo $! >"$work/profiled.pid"
   wait_http "http://127.0.0.1:$ga/healthz"; apply "$ga" "$work/one.yaml"
   ours=$(profile_one actors "$(cat "$work/profiled.pid")" "http://127.0.0.1:$gp/r0")
@@ -309,7 +313,7 @@ cold_run() { # label gateway-args env-assignments: one start of the gateway, the
   gp=$(port); ga=$(port)
   t0=$(now)
   # shellcheck disable=SC2086
-  env $vars "$api_bin" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
+  env $vars "${api_bin[@]}" --urls "http://127.0.0.1:$gp" --Admin:Urls "http://127.0.0.1:$ga" \
     --Cluster:SiloPort "$(port)" --Cluster:GatewayPort "$(port)" --Gateway:Config "$work/one.yaml" $args >>"$work/cold.log" 2>&1 &
   pids+=($!); echo $! >"$work/cold.pid"; pid=$!
   for _ in $(seq 1 3000); do curl -fs -o /dev/null "http://127.0.0.1:$ga/healthz" && break; sleep 0.02; done
@@ -350,7 +354,7 @@ if want cluster; then
   rp=$(port)
   redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" >"$work/redis.log" 2>&1 & pids+=($!)
   sp=$(port); sg=$(port); sh=$(port)
-  "$silo_bin" --Cluster:Redis "127.0.0.1:$rp" --Cluster:SiloPort "$sp" --Cluster:GatewayPort "$sg" --urls "http://127.0.0.1:$sh" >>"$work/silo.log" 2>&1 & pids+=($!)
+  "${silo_bin[@]}" --Cluster:Redis "127.0.0.1:$rp" --Cluster:SiloPort "$sp" --Cluster:GatewayPort "$sg" --urls "http://127.0.0.1:$sh" >>"$work/silo.log" 2>&1 & pids+=($!)
   wait_http "http://127.0.0.1:$sh/healthz"
   c1p=$(port); c1a=$(port); c2p=$(port); c2a=$(port)
   start_api cluster1 "$c1p" "$c1a" --Cluster:Redis "127.0.0.1:$rp"

@@ -18,8 +18,9 @@ public enum StreamCopyResult
 
 /// <summary>
 /// Part of step 7 (Forward): copies a provider's body chunk by chunk with an activity timeout: each read gets the
-/// attempt's <c>read_timeout</c> of silence, however long the whole body takes. Memory stays one pooled buffer per
-/// copy, whatever the size of the body.
+/// attempt's <c>read_timeout</c> of silence, however long the whole body takes. A copy waits for the provider's next
+/// bytes with a zero-byte read and rents its buffer only once they are there (as YARP's copier does), so a stream
+/// that is open but quiet, most of an LLM stream's life, holds no buffer at all.
 /// </summary>
 public static class StreamCopier
 {
@@ -28,15 +29,19 @@ public static class StreamCopier
     /// <param name="onChunk">Handles every chunk read (writes it to the client, feeds a scanner or translator).</param>
     public static async Task<StreamCopyResult> CopyAsync(Stream input, ForwardAttempt attempt, Func<ReadOnlyMemory<byte>, ValueTask> onChunk)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
+        while (true)
         {
-            while (true)
+            var buffer = Array.Empty<byte>();
+            try
             {
                 int read;
                 try
                 {
-                    read = await input.ReadAsync(buffer, attempt.NextRead());
+                    var silence = attempt.NextRead();
+                    // A stream without zero-byte reads answers 0 at once; the read after it then waits, as before.
+                    _ = await input.ReadAsync(Memory<byte>.Empty, silence);
+                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                    read = await input.ReadAsync(buffer, silence);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
                 {
@@ -53,10 +58,10 @@ public static class StreamCopier
                     return attempt.Aborted.IsCancellationRequested ? StreamCopyResult.Canceled : StreamCopyResult.OutputError;
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }
