@@ -23,14 +23,23 @@ COMPONENTS = [
 ]
 THREAD_COMPONENTS = [("JIT (tiered compilation)", r"Tiered Com"), ("garbage collector", r"GC"), ("request log line", r"request-log")]
 
+def symbol(frame):
+    """A frame without its address and its file: a composite image's file name (Actors.Api.r2r.dll) names no component."""
+    return re.sub(r"\s*\([^()]*\)$", "", frame.split(" ", 1)[-1])
+
 def classify(thread, frames):
     for name, pattern in THREAD_COMPONENTS:
         if re.search(pattern, thread):
             return name
-    for frame in frames:
+    symbols = [symbol(f) for f in frames]
+    for frame in symbols:
         for name, pattern in COMPONENTS:
             if re.search(pattern, frame):
                 return name
+    if any("sched_yield" in f for f in symbols):
+        return "thread pool spinning for work (sched_yield)"
+    if any(re.search(r"\.r2r\.dll|\.dll\)$", f) for f in frames):
+        return "precompiled code perf cannot name (ReadyToRun)"
     if any("gc_heap" in f or "GCHeap" in f for f in frames):
         return "garbage collector"
     return "thread pool, runtime and other"
