@@ -58,7 +58,9 @@ public sealed class GatewayMetrics : IDisposable
 
     public void RecordAttempt(ResolvedRoute route, ResolvedTarget target, AttemptResult result, double latencyMs)
     {
-        var series = _byTarget.GetValue(target, t => new TargetSeries(_series, route.Name, t.Spec.Provider, t.Spec.ModelName));
+        // a static factory with its argument: a capturing lambda would allocate a delegate on every request
+        var series = _byTarget.GetOrAdd(target, static (t, args) => new TargetSeries(args.Series, args.Route, t.Spec.Provider, t.Spec.ModelName),
+            (Series: _series, Route: route.Name));
         RecordKongSeries(series, target, result, latencyMs);
 
         series.Attempts(result.Status).Add(1);
