@@ -17,27 +17,37 @@ public static class FakeCohere
 
     private static async Task HandleAsync(HttpContext context, FakeOpenAIServer server)
     {
-        var body = await server.AcceptAsync(context, status => Error($"fake upstream failure {status}"));
-        if (body is null) return;
-        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            await JsonAsync(context, 401, Error("no api key supplied"));
-            return;
-        }
-        var request = ParseObject(body);
-        if ((request is null ? "invalid request: the body is not JSON" : Check(request)) is { } problem)
-        {
-            await JsonAsync(context, 400, Error(problem));
-            return;
-        }
-        var messages = request!["messages"]!.AsArray();
+        if (await ReadAsync(context, server, Check) is not (var request, var body)) return;
+        var messages = request["messages"]!.AsArray();
         var answer = FakeAnswer.For(String(request["model"])!, body, String(request["tools"]?[0]?["function"]?["name"]),
             String(messages[^1]?["role"]) == "tool");
         if (request["stream"] is JsonValue stream && stream.GetValue<bool>()) await StreamAsync(context, server.Behavior, answer);
         else await JsonAsync(context, 200, Response(answer));
     }
 
-    private static JsonObject Error(string message) => new() { ["id"] = Guid.NewGuid().ToString(), ["message"] = message };
+    /// <summary>
+    /// What every Cohere v2 endpoint does first: the fake's scripted failures, a bearer key (401 without), a JSON
+    /// object (400 otherwise) that passes the endpoint's <paramref name="check"/>. Null when it answered already.
+    /// </summary>
+    internal static async Task<(JsonObject Request, string Body)?> ReadAsync(HttpContext context, FakeOpenAIServer server, Func<JsonObject, string?> check)
+    {
+        var body = await server.AcceptAsync(context, status => Error($"fake upstream failure {status}"));
+        if (body is null) return null;
+        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            await JsonAsync(context, 401, Error("no api key supplied"));
+            return null;
+        }
+        var request = ParseObject(body);
+        if ((request is null ? "invalid request: the body is not JSON" : check(request)) is { } problem)
+        {
+            await JsonAsync(context, 400, Error(problem));
+            return null;
+        }
+        return (request!, body);
+    }
+
+    internal static JsonObject Error(string message) => new() { ["id"] = Guid.NewGuid().ToString(), ["message"] = message };
 
     private static string? Check(JsonObject request)
     {

@@ -17,20 +17,8 @@ public static class FakeCohereEmbeddings
 
     private static async Task HandleAsync(HttpContext context, FakeOpenAIServer server)
     {
-        var body = await server.AcceptAsync(context, status => Error($"fake upstream failure {status}"));
-        if (body is null) return;
-        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            await JsonAsync(context, 401, Error("no api key supplied"));
-            return;
-        }
-        var request = ParseObject(body);
-        if ((request is null ? "invalid request: the body is not JSON" : Check(request)) is { } problem)
-        {
-            await JsonAsync(context, 400, Error(problem));
-            return;
-        }
-        var model = String(request!["model"])!;
+        if (await FakeCohere.ReadAsync(context, server, Check) is not (var request, _)) return;
+        var model = String(request["model"])!;
         var texts = request["texts"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray();
         await JsonAsync(context, 200, new JsonObject
         {
@@ -49,6 +37,4 @@ public static class FakeCohereEmbeddings
         : !InputTypes.Contains(String(request["input_type"]) ?? "") ? "invalid request: valid input_type must be provided with the provided model"
         : request["embedding_types"] is not JsonArray { Count: > 0 } ? "invalid request: embedding_types must be specified"
         : null;
-
-    private static JsonObject Error(string message) => new() { ["id"] = Guid.NewGuid().ToString(), ["message"] = message };
 }
