@@ -36,8 +36,9 @@ public sealed class GatewaySettings
     public int MaxConcurrentRequestsPerRoute { get; set; }
 
     /// <summary>
-    /// Chat requests sent through a private copy of the pipeline to a loopback stand-in before the node listens
-    /// (<see cref="WarmUp.PipelineWarmUp"/>), so the first real requests do not pay for loading and compiling it; 0: none.
+    /// Chat requests per warm-up round, sent through a private copy of the pipeline to a loopback stand-in before the
+    /// node listens until a round compiles nothing (<see cref="WarmUp.PipelineWarmUp"/>), so the first real requests
+    /// do not pay for loading and compiling it; 0: no warm-up, the fastest start.
     /// </summary>
     public int WarmUpRequests { get; set; } = 500;
 

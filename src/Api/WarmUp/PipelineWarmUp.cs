@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Runtime;
 using Actors.Api.Configuration;
 using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
@@ -15,11 +17,13 @@ using Microsoft.Extensions.Options;
 namespace Actors.Api.WarmUp;
 
 /// <summary>
-/// Sends <c>Gateway:WarmUpRequests</c> chat requests through a private copy of the proxy pipeline (match, admit,
-/// read, check, prepare, forward, relay) to a <see cref="LoopbackUpstream"/> before the node starts listening, so
-/// the first real requests find the code loaded, compiled and its caches filled instead of paying for it. The copy
-/// has its own route table, picker, HTTP clients, metrics and a discarding log: nothing reaches the cluster, the
-/// real routes, <c>/metrics</c> or the log. Never stops the start: a failed warm-up is logged and the node goes on.
+/// Before the node listens, sends rounds of <c>Gateway:WarmUpRequests</c> chat requests through a private Kestrel
+/// server (<see cref="LoopbackFrontEnd"/>) and a private copy of the proxy pipeline (match, admit, read, check,
+/// prepare, forward, relay) to a <see cref="LoopbackUpstream"/>, until a round compiles no method: the first real
+/// requests then run code the JIT has finished with instead of tiering it up under their load. The copy has its own
+/// route table, picker, HTTP clients, metrics and a discarding log: nothing reaches the cluster, the real routes,
+/// <c>/metrics</c> or the log. At most <see cref="Budget"/>; never stops the start: a failed warm-up is logged and
+/// the node goes on.
 /// </summary>
 public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewaySettings> options, ILogger<PipelineWarmUp> logger) : IHostedService
 {
@@ -29,6 +33,9 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
     /// <summary>The longest the warm-up may hold up the start (a slow or busy machine); what it did by then still counts.</summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
 
+    /// <summary>Rounds in a row in which the JIT compiled nothing before the warm-up ends.</summary>
+    private const int QuietRoundsToStop = 2;
+
     private static readonly byte[] ChatBody = """{"model":"warmup","messages":[{"role":"user","content":"warm up"}],"temperature":0.5}"""u8.ToArray();
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,16 +43,20 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
         var requests = options.Value.WarmUpRequests;
         if (requests <= 0) return;
         var clock = Stopwatch.StartNew();
+        var compiledBefore = JitInfo.GetCompiledMethodCount();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(Budget);
+        var progress = new Progress();
         try
         {
-            var answered = await RunAsync(requests, budget.Token);
-            logger.LogInformation("Warmed the request path: {Answered} of {Requests} requests answered 200 in {Ms} ms", answered, requests, clock.ElapsedMilliseconds);
+            await RunAsync(requests, untilQuiet: true, progress, budget.Token);
+            logger.LogInformation("Warmed the request path: {Answered} of {Requests} requests answered 200, {Compiled} methods compiled, in {Ms} ms",
+                progress.Answered, progress.Sent, JitInfo.GetCompiledMethodCount() - compiledBefore, clock.ElapsedMilliseconds);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Warming the request path took over {Budget}; starting with what it did", Budget);
+            logger.LogWarning("Warming the request path took over {Budget} ({Requests} requests, {Compiled} methods compiled); starting with what it did",
+                Budget, progress.Sent, JitInfo.GetCompiledMethodCount() - compiledBefore);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -55,20 +66,45 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <returns>How many requests were answered 200.</returns>
+    /// <returns>How many of <paramref name="requests"/> requests were answered 200.</returns>
     public async Task<int> RunAsync(int requests, CancellationToken cancellationToken)
+    {
+        var progress = new Progress();
+        await RunAsync(requests, untilQuiet: false, progress, cancellationToken);
+        return progress.Answered;
+    }
+
+    /// <summary>
+    /// Sends rounds of <paramref name="requests"/>; with <paramref name="untilQuiet"/>, goes on until a round in which
+    /// the JIT compiled nothing, so the hot methods have been through every tier (tiered PGO compiles each twice
+    /// after its first calls) before real requests arrive, instead of tiering up under the first real load.
+    /// </summary>
+    private async Task RunAsync(int requests, bool untilQuiet, Progress progress, CancellationToken cancellationToken)
     {
         await using var upstream = new LoopbackUpstream();
         using var clients = new UpstreamClients();
         using var metrics = new GatewayMetrics();
         var handler = NewHandler(upstream.ChatUrl, clients, metrics);
-        var answered = 0;
-        await Parallel.ForAsync(0, requests, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
-            async (_, token) =>
-            {
-                if (await SendAsync(handler, token) == StatusCodes.Status200OK) Interlocked.Increment(ref answered);
-            });
-        return answered;
+        await using var frontEnd = await LoopbackFrontEnd.StartAsync(handler.HandleAsync, cancellationToken);
+        var quietRounds = 0;
+        do
+        {
+            var compiled = JitInfo.GetCompiledMethodCount();
+            await Parallel.ForAsync(0, requests, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+                async (_, token) =>
+                {
+                    if (await SendAsync(frontEnd.Client, token) == HttpStatusCode.OK) Interlocked.Increment(ref progress.Answered);
+                });
+            progress.Sent += requests;
+            quietRounds = JitInfo.GetCompiledMethodCount() == compiled ? quietRounds + 1 : 0;
+        }
+        while (untilQuiet && quietRounds < QuietRoundsToStop);
+    }
+
+    private sealed class Progress
+    {
+        public int Sent;
+        public int Answered;
     }
 
     private ProxyHandler NewHandler(Uri upstream, UpstreamClients clients, GatewayMetrics metrics)
@@ -87,18 +123,13 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
             new Actors.Api.Routing.Semantic.SemanticSelector(clients, NullLogger<Actors.Api.Routing.Semantic.SemanticSelector>.Instance), settings, NullLogger<ProxyHandler>.Instance);
     }
 
-    private static async Task<int> SendAsync(ProxyHandler handler, CancellationToken cancellationToken)
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, CancellationToken cancellationToken)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = HttpMethods.Post;
-        context.Request.Path = "/warmup";
-        context.Request.ContentType = "application/json";
-        context.Request.ContentLength = ChatBody.Length;
-        context.Request.Body = new MemoryStream(ChatBody, writable: false);
-        context.Response.Body = Stream.Null;
-        context.RequestAborted = cancellationToken;
-        await handler.HandleAsync(context);
-        return context.Response.StatusCode;
+        using var content = new ByteArrayContent(ChatBody);
+        content.Headers.ContentType = new("application/json");
+        using var response = await client.PostAsync("/warmup", content, cancellationToken);
+        await response.Content.CopyToAsync(Stream.Null, cancellationToken);
+        return response.StatusCode;
     }
 
     private const string KeyVariable = "DECK_ACTORS_WARMUP_KEY";

@@ -30,6 +30,29 @@ public sealed class StartupConfigTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_node_warms_its_request_path_before_listening_without_touching_the_real_routes()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"actors-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, SeedFiles.SeedYamlWithUpstreams(fake.ChatUrl, fake.ChatUrl));
+        try
+        {
+            await using var node = await GatewayNode.StartAsync(["--Gateway:Config", file, "--Gateway:WarmUpRequests", "50"]);
+            output.WriteLine(node.Process.Output);
+
+            using var response = await node.ChatAsync("/route1");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Matches(@"Warmed the request path: (\d+) of \1 requests answered 200|Warming the request path took over", node.Process.Output);
+            Assert.Equal(1, fake.RequestCount);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task An_invalid_config_file_stops_the_node_with_the_problems()
     {
         var file = Path.Combine(Path.GetTempPath(), $"actors-{Guid.NewGuid():N}.yaml");

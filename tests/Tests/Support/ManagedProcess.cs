@@ -48,6 +48,8 @@ public sealed class ManagedProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment.Remove("ASPNETCORE_URLS");
+        // Warming up until the JIT is quiet takes seconds of CPU per start; StartupConfigTests runs it once.
+        info.Environment["Gateway__WarmUpRequests"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
