@@ -90,5 +90,4 @@ app.MapWhen(listeners.IsAdmin, admin =>
 var proxy = app.Services.GetRequiredService<ProxyHandler>();
 app.UseMiddleware<NodeAdmission>();
 app.Run(proxy.HandleAsync);
-app.Run();
-return 0;
+return HostRunner.Run(app);

@@ -8,4 +8,4 @@ builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-app.Run();
+return HostRunner.Run(app);

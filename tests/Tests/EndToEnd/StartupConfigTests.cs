@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using Actors.Grains.Hosting;
 using Actors.Tests.Support;
 using Xunit.Abstractions;
 
@@ -69,13 +71,33 @@ public sealed class StartupConfigTests(ITestOutputHelper output)
 
             var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.NotEqual(0, exitCode);
+            Assert.Equal(HostRunner.FailedExitCode, exitCode);   // not an unhandled exception's abort (134)
+            Assert.Contains("Cannot start: Config file", process.Output);
             Assert.Contains("provider 'skynet' is not supported", process.Output);
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task A_listener_port_already_in_use_stops_the_node_with_one_line_naming_it()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var args = new[]
+        {
+            "--urls", $"http://127.0.0.1:{port}", "--Admin:Urls", $"http://127.0.0.1:{FreePorts.Next()}",
+            "--Cluster:SiloPort", FreePorts.Next().ToString(), "--Cluster:GatewayPort", FreePorts.Next().ToString(),
+        };
+        await using var process = ManagedProcess.Start("api", "Api", args);
+
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(HostRunner.FailedExitCode, exitCode);
+        Assert.Contains($"Cannot start: Failed to bind to address http://127.0.0.1:{port}: address already in use.", process.Output);
     }
 
     [Fact]
