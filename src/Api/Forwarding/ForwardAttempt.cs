@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Actors.Api.Providers;
 using Actors.Api.Routing;
 
 namespace Actors.Api.Forwarding;
@@ -43,13 +42,8 @@ public sealed class ForwardAttempt : IDisposable
     public TimeSpan WriteTimeout { get; }
     public long Started { get; } = Stopwatch.GetTimestamp();
 
-    public IProviderDriver Driver => Target.Driver!;
-
-    /// <summary>
-    /// Whether the driver translates bodies (false: OpenAI's format, copied byte for byte). A request the driver did not
-    /// write (a route type other than chat, passed through natively) is never translated back.
-    /// </summary>
-    public bool Translates => Target.Driver is not IOpenAICompatibleDriver && Request.Provider is not null;
+    /// <summary>How the answer reaches the client, as the target's exchange decided when it prepared the request.</summary>
+    public Providers.Exchanges.ProviderAnswer Answer => Request.Answer;
 
     public CancellationToken Aborted => Context.RequestAborted;
 

@@ -54,8 +54,7 @@ public static class HeaderTransformer
         // a translating driver's own headers come after and win on the same name.
         if (target.AuthHeaderName is not null)
             request.Headers.TryAddWithoutValidation(target.AuthHeaderName, target.AuthHeaderValue);
-        if (attempt.Request.Provider is { } provider)
-            foreach (var (name, value) in provider.Headers) Set(request, name, value);
+        foreach (var (name, value) in attempt.Request.Headers) Set(request, name, value);
         request.Headers.TryAddWithoutValidation(RequestLog.Header, attempt.RequestId);
     }
 

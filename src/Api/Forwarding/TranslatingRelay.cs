@@ -2,13 +2,14 @@ using System.Text.Json;
 using Actors.Api.Errors;
 using CommunityToolkit.HighPerformance.Buffers;
 using Actors.Api.Providers;
+using Actors.Api.Providers.Exchanges;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Actors.Api.Forwarding;
 
 /// <summary>
-/// Part of step 7 (Forward): a response from a driver that translates (<see cref="IProviderDriver.TranslateResponse"/>,
-/// <see cref="IProviderDriver.CreateStreamTranslator"/>, <see cref="IProviderDriver.TranslateError"/>). A stream is
+/// Part of step 7 (Forward): a response the target's exchange translates (<see cref="ProviderAnswer.TranslateBody"/>,
+/// <see cref="ProviderAnswer.CreateStreamTranslator"/>, <see cref="ProviderAnswer.TranslateError"/>). A stream is
 /// translated chunk by chunk; a whole body must be read first, up to <see cref="MaxTranslatedBodyBytes"/>.
 /// </summary>
 public static class TranslatingRelay
@@ -19,9 +20,7 @@ public static class TranslatingRelay
     public static async Task<AttemptResult> RelayAsync(ForwardAttempt attempt, HttpResponseMessage response)
     {
         var status = (int)response.StatusCode;
-        var translator = status < 400 && attempt.Request.Stream
-            ? attempt.Driver.CreateStreamTranslator(attempt.Target.Provider, attempt.Request.IncludeUsage)
-            : null;
+        var translator = status < 400 && attempt.Request.Stream ? attempt.Answer.CreateStreamTranslator() : null;
         // null for a stream: the provider streams OpenAI's SSE already
         if (status < 400 && attempt.Request.Stream && translator is null) return await PassThroughRelay.RelayAsync(attempt, response);
         await using var body = await response.Content.ReadAsStreamAsync(attempt.Aborted);
@@ -36,7 +35,7 @@ public static class TranslatingRelay
     {
         try
         {
-            var translated = attempt.Driver.TranslateError(status, body);
+            var translated = attempt.Answer.TranslateError(status, body);
             return new HeldBackError(translated.Status, translated.Body, "application/json");
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
@@ -69,9 +68,7 @@ public static class TranslatingRelay
         TranslatedResponse? translated;
         try
         {
-            translated = attempt.Request.Provider?.TranslateResponse is { } perRequest
-                ? perRequest(buffer.WrittenSpan, response.Headers)
-                : attempt.Driver.TranslateResponse(buffer.WrittenSpan, attempt.Target.Provider);
+            translated = attempt.Answer.TranslateBody(buffer.WrittenSpan, response.Headers);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -94,7 +91,7 @@ public static class TranslatingRelay
     {
         var client = attempt.Context.Response;
         HeaderTransformer.CopyResponseHeaders(attempt, response, (int)response.StatusCode, copyProviderHeaders: false);
-        client.ContentType = translator is Providers.ClientFormats.IStreamContentType native ? native.ContentType : "text/event-stream";
+        client.ContentType = attempt.Answer.StreamContentType;
         client.Headers.CacheControl = "no-cache";
         attempt.Context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await client.StartAsync(attempt.Aborted);

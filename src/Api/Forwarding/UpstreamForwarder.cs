@@ -1,11 +1,10 @@
 using CommunityToolkit.HighPerformance.Buffers;
-using Actors.Api.Providers.Translation;
 
 namespace Actors.Api.Forwarding;
 
 /// <summary>
 /// Step 7 (Forward) for one attempt: send the prepared request, then hand the response to the relay for its
-/// format (<see cref="PassThroughRelay"/> for OpenAI's, <see cref="TranslatingRelay"/> for a driver that translates),
+/// answer (<see cref="PassThroughRelay"/> when it passes through, <see cref="TranslatingRelay"/> when the exchange translates it),
 /// or, when it is a status the route fails over on, hold it back so another target can be tried.
 /// Nothing is held back once a byte has reached the client.
 /// </summary>
@@ -22,7 +21,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
         if (!attempt.Request.Body.IsEmpty || attempt.Method == HttpMethod.Post) request.Content = content;
         else attempt.BodySent();
         HeaderTransformer.CopyRequestHeaders(attempt, request);
-        if (attempt.Request.Provider?.Sign is { } sign)
+        if (attempt.Request.Sign is { } sign)
             foreach (var (name, value) in sign(request, attempt.Request.Body)) HeaderTransformer.Set(request, name, value);
 
         HttpResponseMessage response;
@@ -44,7 +43,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
             var verdict = attempt.Route.Failover.Judge(FailoverPolicy.ForStatus(FailoverStatus(attempt, (int)response.StatusCode)),
                 requestSent: true, FailoverPolicy.IsNonIdempotent(attempt.Method));
             if (verdict.FailsOver) return await HoldBackAsync(attempt, response);
-            var result = attempt.Translates
+            var result = attempt.Answer.Translates
                 ? await TranslatingRelay.RelayAsync(attempt, response)
                 : await PassThroughRelay.RelayAsync(attempt, response);
             if (result.Error is { } failure && failure != ForwarderError.ResponseTooLarge && !attempt.Aborted.IsCancellationRequested)
@@ -66,8 +65,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
     /// A translated provider's own status for a standard condition (Anthropic's 529 overloaded) fails over as the
     /// status the client would get for it (503) does, so its targets count exactly as an OpenAI target's would.
     /// </summary>
-    private static int FailoverStatus(ForwardAttempt attempt, int status) =>
-        attempt.Translates && status >= 400 ? ProviderErrors.ClientStatus(status) : status;
+    private static int FailoverStatus(ForwardAttempt attempt, int status) => attempt.Answer.FailoverStatus(status);
 
     /// <summary>A failure status: keep its body (bounded; translated to OpenAI's shape when the driver translates).</summary>
     private static async Task<AttemptResult> HoldBackAsync(ForwardAttempt attempt, HttpResponseMessage response)
@@ -79,7 +77,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
             // A cut or slow error body is still an error: what arrived is kept.
             await ResponseBodyReader.ReadAsync(stream, attempt, body, MaxHeldBackBody);
         }
-        var heldBack = attempt.Translates
+        var heldBack = attempt.Answer.Translates
             ? TranslatingRelay.TranslateError(attempt, status, body.WrittenSpan)
             : new HeldBackError(status, body.WrittenSpan.ToArray(), response.Content.Headers.ContentType?.ToString());
         return AttemptResults.Failed(attempt, ForwarderError.FailoverStatus, FailoverStatus(attempt, status), heldBack);

@@ -9,8 +9,9 @@ namespace Actors.Api.Providers;
 /// A driver never opens sockets, applies timeouts or retries: the forwarder does that around it.
 /// </summary>
 /// <remarks>
-/// OpenAI-compatible providers pass bodies through byte for byte: <see cref="TranslateResponse"/> returns null and
-/// <see cref="CreateStreamTranslator"/> returns null, so the forwarder copies the provider's bytes unchanged.
+/// Providers that speak OpenAI's format return null from <see cref="TranslateResponse"/> and
+/// <see cref="CreateStreamTranslator"/>: the provider's bytes are copied unchanged. How a target's requests and answers
+/// are exchanged is decided once per target by <see cref="Exchanges.TargetExchanges"/>.
 /// </remarks>
 public interface IProviderDriver
 {
@@ -24,7 +25,7 @@ public interface IProviderDriver
     /// </summary>
     IReadOnlyCollection<string> RouteTypes => ChatAndPreserve;
 
-    protected static readonly IReadOnlyCollection<string> ChatAndPreserve =
+    public static readonly IReadOnlyCollection<string> ChatAndPreserve =
         [Grains.Interfaces.Configuration.RouteTypes.Chat, Grains.Interfaces.Configuration.RouteTypes.Preserve];
 
     /// <summary>
@@ -32,6 +33,20 @@ public interface IProviderDriver
     /// <c>semantic</c> algorithm's <c>config.embeddings</c>); null when the provider has none, or speaks OpenAI's.
     /// </summary>
     IEmbeddingsTranslation? Embeddings => null;
+
+    /// <summary>
+    /// The exchange a chat target of this provider gets for OpenAI clients: the driver's own translation, unless the
+    /// provider takes OpenAI's chat request as it is.
+    /// </summary>
+    Exchanges.TargetExchange ChatExchange(ProviderTarget target, Exchanges.TargetUrls urls) => new Exchanges.TranslatingExchange(this, target, urls);
+
+    /// <summary>
+    /// What the driver adds to a request already in its provider's native format (version headers, a signature), for
+    /// a client format that is the provider's own (<c>llm_format</c> <c>anthropic</c>, <c>gemini</c>, <c>bedrock</c>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The provider's native API is not a client format.</exception>
+    ProviderRequest NativeRequest(ProviderTarget target, bool stream) =>
+        throw new NotSupportedException($"provider '{Name}' has no client format of its own");
 
     /// <summary>
     /// The endpoint for one attempt: <paramref name="configuredUrl"/> (the target's <c>upstream_url</c>, already

@@ -5,7 +5,7 @@ using Kong = Actors.Grains.Interfaces.Configuration.RouteTypes;
 namespace Actors.Api.Providers;
 
 /// <summary>OpenAI itself: the client's format, so bodies, streams and errors pass through unchanged.</summary>
-public sealed class OpenAIDriver : IOpenAICompatibleDriver
+public sealed class OpenAIDriver : IProviderDriver
 {
     public const string DefaultUrl = "https://api.openai.com/v1/chat/completions";
     private const string DefaultOrigin = "https://api.openai.com";
@@ -29,7 +29,10 @@ public sealed class OpenAIDriver : IOpenAICompatibleDriver
         Uri.TryCreate(configuredUrl ?? DefaultOrigin + (target.Option("upstream_path") ?? Paths.GetValueOrDefault(target.RouteType, "/")), UriKind.Absolute, out var uri)
             ? uri : null;
 
-    /// <remarks>The proxy rewrites OpenAI requests byte for byte itself (<c>ChatRequestRewriter</c>).</remarks>
+    /// <summary>The client's request is rewritten byte for byte, never parsed and written again.</summary>
+    public Exchanges.TargetExchange ChatExchange(ProviderTarget target, Exchanges.TargetUrls urls) => new Exchanges.RewritingExchange(this, target, urls);
+
+    /// <remarks>Used when a client format's codec wrote the OpenAI request already.</remarks>
     public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
     {
         body.Write(openAIRequest);

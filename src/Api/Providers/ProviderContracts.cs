@@ -50,16 +50,7 @@ public sealed record ProviderRequest
     /// body just before sending, returns the headers to add.
     /// </summary>
     public Func<HttpRequestMessage, ReadOnlyMemory<byte>, IEnumerable<KeyValuePair<string, string>>>? Sign { get; init; }
-
-    /// <summary>
-    /// Set when the answer's translation depends on the request (an embeddings answer in the encoding the client
-    /// asked for): used instead of <see cref="IProviderDriver.TranslateResponse"/> for a successful non-streamed body.
-    /// </summary>
-    public ResponseTranslation? TranslateResponse { get; init; }
 }
-
-/// <summary>A successful provider body (and its headers) → OpenAI's shape; throws <see cref="FormatException"/> or <see cref="System.Text.Json.JsonException"/> when it cannot.</summary>
-public delegate TranslatedResponse ResponseTranslation(ReadOnlySpan<byte> providerBody, System.Net.Http.Headers.HttpResponseHeaders headers);
 
 /// <summary>A provider body translated to OpenAI's shape, with the token counts it carried.</summary>
 public sealed record TranslatedResponse(byte[] Body, long PromptTokens, long CompletionTokens);

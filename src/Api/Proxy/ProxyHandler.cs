@@ -5,6 +5,7 @@ using Actors.Api.Forwarding;
 using Actors.Api.Logging;
 using Actors.Api.Hosting;
 using Actors.Api.Picking;
+using Actors.Api.Providers.Exchanges;
 using Actors.Api.Proxy.Kinds;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
@@ -24,8 +25,8 @@ namespace Actors.Api.Proxy;
 /// <item><b>Check</b>: it is a request of the route's kind in the route's client format (<see cref="RequestCheck"/>) the
 /// route's <c>response_streaming</c> lets through (<see cref="ResponseStreamingPolicy"/>).</item>
 /// <item><b>Pick</b>: a target from the route's grain, leaving out the ones that failed (<see cref="ITargetPicker"/>).</item>
-/// <item><b>Prepare</b>: the provider's request: rewritten byte for byte for OpenAI-compatible drivers, else the driver's
-/// own (<see cref="RequestPreparer"/>).</item>
+/// <item><b>Prepare</b>: the provider's request, as the target's exchange writes it: rewritten byte for byte, translated
+/// by the provider's driver, or through the client format's codec (<see cref="Providers.Exchanges.TargetExchange"/>).</item>
 /// <item><b>Forward</b>: send it, then pass the response through or translate it, reading usage as the bytes pass
 /// (<see cref="UpstreamForwarder"/>).</item>
 /// <item><b>Report</b>: the attempt's outcome to the route grain, one-way (<see cref="ITargetPicker.Report"/>).</item>
@@ -184,7 +185,7 @@ public sealed class ProxyHandler(
             target = filled;
         }
         using var buffer = new ArrayPoolBufferWriter<byte>(request.Body.Length + 256);
-        if (route.Kind.Prepare(context.Request, request.Body.Span, request.Info, target, buffer, out var error) is not { } prepared) return (null, error);
+        if (target.Exchange!.Prepare(new ExchangeRequest(context.Request, request.Body, request.Info), buffer, out var error) is not { } prepared) return (null, error);
 
         // 7. Forward
         using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId);

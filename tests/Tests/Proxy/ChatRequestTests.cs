@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
+using Actors.Api.Providers.Exchanges;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 
@@ -61,7 +62,7 @@ public class ChatRequestTests
         var bytes = Encoding.UTF8.GetBytes(body);
         Assert.True(ChatRequestReader.IsValid(bytes, out _));
         var output = new ArrayBufferWriter<byte>();
-        ChatRequestRewriter.Write(bytes, target, output);
+        new OpenAIRequestRewriter(target.Provider).Write(bytes, output);
         return JsonNode.Parse(output.WrittenSpan)!.AsObject();
     }
 
@@ -86,7 +87,7 @@ public class ChatRequestTests
         const string body = """{ "user" : "\ud800 caf\u00e9" , "messages":[ {"role":"user","content":"x"} ], "model":"mine", "n" : 1.50 }""";
         var output = new ArrayBufferWriter<byte>();
 
-        ChatRequestRewriter.Write(Encoding.UTF8.GetBytes(body), Target(new ModelOptions { Temperature = 0.5 }), output);
+        new OpenAIRequestRewriter(Target(new ModelOptions { Temperature = 0.5 }).Provider).Write(Encoding.UTF8.GetBytes(body), output);
 
         Assert.Equal("""{"model":"gpt-5","user" : "\ud800 caf\u00e9","messages":[ {"role":"user","content":"x"} ],"n" : 1.50,"temperature":0.5}""",
             Encoding.UTF8.GetString(output.WrittenSpan));
@@ -100,7 +101,7 @@ public class ChatRequestTests
         var query = Target(new ModelOptions(), new AuthSpec { ParamName = "key", ParamValue = "${{ env \"DECK_KEY\" }}", ParamLocation = "query" });
 
         Assert.Equal("secret-value", (string)body["api_key"]!);
-        Assert.Equal("?key=secret-value", query.Upstream!.Query);
+        Assert.Equal("?key=secret-value", query.Exchange!.Url!.Query);
         Assert.DoesNotContain("secret", query.ToString());
     }
 

@@ -96,6 +96,6 @@ public class RequestModelTests
         Assert.Equal("target 3's upstream is not valid with the values this request gave its templates", error);
 
         var good = ResolvedTarget.Resolve(0, spec with { Options = new ModelOptions { UpstreamUrl = "http://h/$(query_params.region)" } }, ProviderRegistry.Default, _ => null);
-        Assert.Equal("http://h/eu", good.ForRequest(null, Lookup, out _)!.Upstream!.ToString());
+        Assert.Equal("http://h/eu", good.ForRequest(null, Lookup, out _)!.Exchange!.Url!.ToString());
     }
 }

@@ -74,7 +74,7 @@ public class RouteTableTests
     [Fact]
     public void Targets_without_upstream_url_use_the_provider_default()
     {
-        Assert.Equal("https://api.openai.com/v1/chat/completions", Table.Find("short")!.Targets[0].Upstream!.ToString());
+        Assert.Equal("https://api.openai.com/v1/chat/completions", Table.Find("short")!.Targets[0].Exchange!.Url!.ToString());
     }
 
     [Fact]

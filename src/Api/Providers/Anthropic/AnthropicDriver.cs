@@ -5,7 +5,7 @@ using Actors.Api.Providers.Translation;
 namespace Actors.Api.Providers.Anthropic;
 
 /// <summary>Anthropic's Messages API (<c>POST /v1/messages</c>), as Kong's <c>anthropic</c> driver speaks it.</summary>
-public sealed class AnthropicDriver : ClientFormats.INativeRequestDriver
+public sealed class AnthropicDriver : IProviderDriver
 {
     public const string DefaultUrl = "https://api.anthropic.com:443/v1/messages";
     /// <summary>Kong's documented <c>anthropic_version</c>; sent when the target sets none.</summary>

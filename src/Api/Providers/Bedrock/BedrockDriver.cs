@@ -12,7 +12,7 @@ namespace Actors.Api.Providers.Bedrock;
 /// SigV4 from the target's <c>aws_access_key_id</c>/<c>aws_secret_access_key</c> (else <c>AWS_ACCESS_KEY_ID</c>/
 /// <c>AWS_SECRET_ACCESS_KEY</c>) for <c>bedrock.aws_region</c> (else <c>AWS_REGION</c>/<c>AWS_DEFAULT_REGION</c>), as Kong does.
 /// </summary>
-public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time) : ClientFormats.INativeRequestDriver
+public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time) : IProviderDriver
 {
     private const string Converse = "/converse", ConverseStream = "/converse-stream", Invoke = "/invoke";
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Actors.Api.Errors;
 
 namespace Actors.Api.Providers.ClientFormats;
@@ -27,35 +26,14 @@ public interface IClientFormat
     /// <summary>Step 4 for this format: <paramref name="subPath"/> is the request path after the route's own prefix.</summary>
     ClientCheck Check(string subPath, ReadOnlyMemory<byte> body);
 
-    /// <summary>The driver that serves a target of <paramref name="provider"/> for this format's clients; null when it cannot.</summary>
-    IProviderDriver? DriverFor(IProviderDriver provider);
+    /// <summary>
+    /// The exchange of a chat target of <paramref name="provider"/> for this format's clients; null when this format
+    /// cannot reach that provider.
+    /// </summary>
+    Exchanges.TargetExchange? ExchangeFor(IProviderDriver provider, ProviderTarget target, Exchanges.TargetUrls urls);
 
     /// <summary>The shape of the errors the gateway itself answers this format's clients (bad request, key-auth, no target...).</summary>
     IErrorShape Errors { get; }
-}
-
-/// <summary>
-/// A target's driver under a client format: it receives the client's own request (not OpenAI's) and, for formats
-/// whose endpoint carries it (Gemini's <c>:streamGenerateContent</c>), whether the client asked for a stream.
-/// </summary>
-public interface IClientFormatDriver : IProviderDriver
-{
-    ProviderRequest WriteClientRequest(ReadOnlySpan<byte> clientRequest, bool stream, ProviderTarget target, IBufferWriter<byte> body);
-}
-
-/// <summary>
-/// A driver whose provider's native API is a client format too: what it adds to a body already in that format
-/// (version headers, a signature), so the client's request can be passed through.
-/// </summary>
-public interface INativeRequestDriver : IProviderDriver
-{
-    ProviderRequest NativeRequest(ProviderTarget target, bool stream);
-}
-
-/// <summary>A stream translator whose output is not server-sent events (Bedrock's AWS event stream).</summary>
-public interface IStreamContentType
-{
-    string ContentType { get; }
 }
 
 /// <summary>The client formats this gateway speaks besides OpenAI's.</summary>

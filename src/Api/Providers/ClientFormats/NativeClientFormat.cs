@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Actors.Api.Errors;
+using Actors.Api.Providers.Exchanges;
 using Actors.Api.Providers.Translation;
 using Actors.Api.Proxy;
 
@@ -21,10 +22,10 @@ public sealed partial class NativeClientFormat(
     public static readonly NativeClientFormat Gemini = new("gemini", GeminiEndpoint(), "streamGenerateContent", "contents",
         (request, target) =>
         {
-            NativePassThroughDriver.SetIn(request, "generationConfig", "temperature", target.Temperature);
-            NativePassThroughDriver.SetIn(request, "generationConfig", "maxOutputTokens", target.MaxTokens);
-            NativePassThroughDriver.SetIn(request, "generationConfig", "topP", target.TopP);
-            NativePassThroughDriver.SetIn(request, "generationConfig", "topK", target.TopK);
+            SetIn(request, "generationConfig", "temperature", target.Temperature);
+            SetIn(request, "generationConfig", "maxOutputTokens", target.MaxTokens);
+            SetIn(request, "generationConfig", "topP", target.TopP);
+            SetIn(request, "generationConfig", "topK", target.TopK);
         },
         GoogleErrorShape.Instance, "text/event-stream");
 
@@ -32,9 +33,9 @@ public sealed partial class NativeClientFormat(
     public static readonly NativeClientFormat Bedrock = new("bedrock", BedrockEndpoint(), "converse-stream", "messages",
         (request, target) =>
         {
-            NativePassThroughDriver.SetIn(request, "inferenceConfig", "temperature", target.Temperature);
-            NativePassThroughDriver.SetIn(request, "inferenceConfig", "maxTokens", target.MaxTokens);
-            NativePassThroughDriver.SetIn(request, "inferenceConfig", "topP", target.TopP);
+            SetIn(request, "inferenceConfig", "temperature", target.Temperature);
+            SetIn(request, "inferenceConfig", "maxTokens", target.MaxTokens);
+            SetIn(request, "inferenceConfig", "topP", target.TopP);
         },
         AwsErrorShape.Instance, "application/vnd.amazon.eventstream");
 
@@ -53,8 +54,17 @@ public sealed partial class NativeClientFormat(
         return new ClientCheck(match.Groups["operation"].Value == streamOperation);
     }
 
-    public IProviderDriver? DriverFor(IProviderDriver provider) =>
-        provider.Name == name && provider is INativeRequestDriver native ? new NativePassThroughDriver(native, applyTarget, streamContentType) : null;
+    /// <remarks>Only the format's own provider: Kong passes these formats through and translates none of them.</remarks>
+    public TargetExchange? ExchangeFor(IProviderDriver provider, ProviderTarget target, TargetUrls urls) =>
+        provider.Name == name ? new NativeExchange(provider, applyTarget, streamContentType, target, urls) : null;
+
+    /// <summary>Sets <paramref name="name"/> in <paramref name="parent"/>'s object member <paramref name="section"/> (created when missing).</summary>
+    private static void SetIn(JsonObject parent, string section, string name, JsonNode? value)
+    {
+        if (value is null) return;
+        if (parent[section] is not JsonObject child) parent[section] = child = [];
+        child[name] = value;
+    }
 
     public IErrorShape Errors => errors;
 

@@ -11,7 +11,7 @@ namespace Actors.Api.Providers.Gemini;
 /// target's auth, e.g. <c>x-goog-api-key</c> or the <c>key</c> query parameter) or on Vertex AI when
 /// <c>gemini.api_endpoint</c>, <c>gemini.project_id</c> and <c>gemini.location_id</c> are set.
 /// </summary>
-public sealed class GeminiDriver : ClientFormats.INativeRequestDriver
+public sealed class GeminiDriver : IProviderDriver
 {
     public const string PublicBaseUrl = "https://generativelanguage.googleapis.com";
     private const string Generate = ":generateContent", StreamGenerate = ":streamGenerateContent";

@@ -46,7 +46,7 @@ public sealed class OpenAICompatibleDriver(string name, Func<ProviderTarget, str
         }
         if (target.TopP is { } topP) request["top_p"] = topP;
         if (target.TopK is { } topK) request["top_k"] = topK;
-        if (target.AuthParamLocation == "body" && target.AuthParamName is { } param) request[param] = target.AuthParamValue;
+        if (target.AuthParamLocation == Grains.Interfaces.Configuration.ParamLocations.Body && target.AuthParamName is { } param) request[param] = target.AuthParamValue;
     }
 
     public TranslatedResponse? TranslateResponse(ReadOnlySpan<byte> providerBody, ProviderTarget target) => null;

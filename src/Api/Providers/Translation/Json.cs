@@ -108,6 +108,6 @@ public static class Json
     /// <summary><c>auth.param_location: body</c>: the credential travels as a top-level member of the native body.</summary>
     public static void WriteBodyCredential(this Utf8JsonWriter writer, ProviderTarget target)
     {
-        if (target.AuthParamLocation == "body" && target.AuthParamName is { } name) writer.WriteString(name, target.AuthParamValue);
+        if (target.AuthParamLocation == Grains.Interfaces.Configuration.ParamLocations.Body && target.AuthParamName is { } name) writer.WriteString(name, target.AuthParamValue);
     }
 }

@@ -1,16 +1,12 @@
 using System.Text.Json;
-using CommunityToolkit.HighPerformance.Buffers;
-using Actors.Api.Forwarding;
-using Actors.Api.Routing;
-using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Proxy.Kinds;
 
 /// <summary>
-/// An OpenAI API beside chat (<c>llm/v1/completions</c>, <c>llm/v1/embeddings</c>, <c>llm/v1/responses</c>), sent to
-/// providers that speak it natively: the target's model and options replace the client's, every other field is copied
-/// byte for byte (<see cref="ChatRequestRewriter"/>), and the answer passes through unchanged, usage read as it passes.
-/// Embeddings for a provider with its own embeddings API are translated (<see cref="TranslatedEmbeddings"/>).
+/// An OpenAI API beside chat (<c>llm/v1/completions</c>, <c>llm/v1/embeddings</c>, <c>llm/v1/responses</c>): what a
+/// valid request of each is. Providers that speak the API get it rewritten byte for byte
+/// (<see cref="Providers.Exchanges.RewritingExchange"/>); embeddings for a provider with its own embeddings API are
+/// translated (<see cref="Providers.Exchanges.EmbeddingsExchange"/>).
 /// </summary>
 internal sealed class OpenAIRequestKind(string expected, Func<JsonElement, string?> check, bool streams = true) : RequestKind
 {
@@ -30,17 +26,6 @@ internal sealed class OpenAIRequestKind(string expected, Func<JsonElement, strin
 
     public override bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error) =>
         ChatRequestReader.IsValid(body, root => ChatRequestReader.CheckCommon(root) ?? check(root), expected, out info, out error);
-
-    public override PreparedRequest? Prepare(HttpRequest client, ReadOnlySpan<byte> body, ChatRequestInfo info, ResolvedTarget target,
-        ArrayPoolBufferWriter<byte> output, out string? error)
-    {
-        // A provider with an embeddings API of its own (Gemini, Bedrock, Cohere) gets its own request.
-        if (target.Provider.RouteType == RouteTypes.Embeddings && target.Driver?.Embeddings is { } translation)
-            return TranslatedEmbeddings.Prepare(body, target, translation, output, out error);
-        error = null;
-        ChatRequestRewriter.Write(body, target, output);
-        return new PreparedRequest(output.WrittenMemory, info.Stream ? target.StreamUpstream! : target.Upstream!, info.Stream, info.IncludeUsage, null);
-    }
 
     /// <summary>A string, or a non-empty array of strings, token arrays (or, for <paramref name="itemsAreObjects"/>, items).</summary>
     private static string? Required(JsonElement root, string name, bool itemsAreObjects = false)

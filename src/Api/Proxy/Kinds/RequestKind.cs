@@ -1,13 +1,11 @@
-using CommunityToolkit.HighPerformance.Buffers;
-using Actors.Api.Forwarding;
-using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Api.Proxy.Kinds;
 
 /// <summary>
 /// What a route's requests are, chosen by its targets' <c>route_type</c> (Kong's operation): which methods it takes
-/// (step 1), what a valid body is (step 4, Check) and how a target's request is built from it (step 6, Prepare).
+/// (step 1) and what a valid body is (step 4, Check). How a target's request is built from it is the target's
+/// exchange's business (<see cref="Providers.Exchanges.TargetExchange"/>).
 /// Paths below the route's prefix do not matter (<c>/route1/embeddings</c> and <c>/route1</c> are the same endpoint),
 /// so an SDK whose base URL is the route works for the route's API.
 /// </summary>
@@ -35,20 +33,11 @@ public abstract class RequestKind
 
     /// <summary>Step 4: whether the body is a request of this kind; <paramref name="error"/> says why not, for the client.</summary>
     public abstract bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error);
-
-    /// <summary>Step 6: the request for <paramref name="target"/>, written into <paramref name="output"/>.</summary>
-    /// <returns>Null when the target's driver cannot express it (<paramref name="error"/> says why, for the client).</returns>
-    public abstract PreparedRequest? Prepare(HttpRequest client, ReadOnlySpan<byte> body, ChatRequestInfo info, ResolvedTarget target,
-        ArrayPoolBufferWriter<byte> output, out string? error);
 }
 
-/// <summary><c>llm/v1/chat</c>: an OpenAI chat request, translated for every provider (<see cref="RequestPreparer"/>).</summary>
+/// <summary><c>llm/v1/chat</c>: an OpenAI chat request.</summary>
 internal sealed class ChatRequestKind : RequestKind
 {
     public override bool IsValid(ReadOnlyMemory<byte> body, out ChatRequestInfo info, out string? error) =>
         ChatRequestReader.IsValid(body, out info, out error);
-
-    public override PreparedRequest? Prepare(HttpRequest client, ReadOnlySpan<byte> body, ChatRequestInfo info, ResolvedTarget target,
-        ArrayPoolBufferWriter<byte> output, out string? error) =>
-        RequestPreparer.Prepare(body, info, target, output, out error);
 }

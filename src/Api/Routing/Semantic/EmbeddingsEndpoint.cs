@@ -50,9 +50,8 @@ public sealed class EmbeddingsEndpoint
         var target = EmbeddingsTarget(spec, env);
         var driver = providers.Find(spec.Provider) is { } found && found.RouteTypes.Contains(RouteTypes.Embeddings) ? found : null;
         var translation = driver?.Embeddings;
-        var url = ResolvedTarget.WithQueryCredential(
-            driver?.ResolveUrl(target, env.Resolve(spec.Options.UpstreamUrl), stream: false) ?? Absolute(env.Resolve(spec.Options.UpstreamUrl)),
-            spec.Auth, target.AuthParamValue);
+        var url = Providers.Exchanges.TargetExchanges.WithQueryCredential(
+            driver?.ResolveUrl(target, env.Resolve(spec.Options.UpstreamUrl), stream: false) ?? Absolute(env.Resolve(spec.Options.UpstreamUrl)), target);
         var problem = env.Problem ?? (url is null ? "the embeddings model has no valid upstream URL on this gateway node" : null);
         var asked = TakeDimensions.Contains(spec.Provider) ? dimensions : null;
         return new EmbeddingsEndpoint(target, translation, url, asked, problem);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Actors.Api.Errors;
 using Actors.Api.Providers.Anthropic;
+using Actors.Api.Providers.Exchanges;
 using Actors.Api.Providers.Translation;
 using Actors.Api.Proxy;
 
@@ -55,10 +56,11 @@ public sealed class AnthropicClientFormat : IClientFormat
             ?? ChatRequestReader.CheckInteger(root, "top_k");
     }
 
-    public IProviderDriver? DriverFor(IProviderDriver provider) =>
-        provider.Name == Name && provider is INativeRequestDriver native
-            ? new NativePassThroughDriver(native, ApplyTarget)
-            : new TranslatingFormatDriver(Codec, provider);
+    /// <remarks>An Anthropic target takes the client's request natively; any other provider through the codec.</remarks>
+    public TargetExchange ExchangeFor(IProviderDriver provider, ProviderTarget target, TargetUrls urls) =>
+        provider.Name == Name
+            ? new NativeExchange(provider, ApplyTarget, "text/event-stream", target, urls)
+            : new CodecExchange(Codec, provider.ChatExchange(target, urls));
 
     /// <summary>Towards Anthropic itself: the target's model and configured sampling win, and a max_tokens is always set.</summary>
     private static void ApplyTarget(JsonObject request, ProviderTarget target)
