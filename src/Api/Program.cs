@@ -48,11 +48,7 @@ if (tracing is not null) builder.Services.AddGatewayTracing(tracing);
 
 builder.Services.AddOptions<GatewaySettings>().Bind(builder.Configuration.GetSection(GatewaySettings.SectionName));
 builder.Services.AddSingleton(listeners);
-builder.Services.AddSingleton(ProviderRegistry.Default);
-builder.Services.AddSingleton<RouteTableHolder>();
 builder.Services.AddSingleton(typeof(GrainReferences<>));
-builder.Services.AddSingleton<UpstreamClients>();
-builder.Services.AddSingleton<Actors.Api.Routing.Semantic.SemanticSelector>();
 builder.Services.AddSingleton<ConfigApplier>();
 builder.Services.AddSingleton<ConfigSync>();
 builder.Services.AddSingleton<OutcomeReporter>();
@@ -61,15 +57,12 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddSingleton<IConfigRefresher>(sp => sp.GetRequiredService<ConfigSync>());
 builder.Services.AddHostedService<StartupConfigLoader>();
 builder.Services.AddHostedService<Actors.Api.WarmUp.PipelineWarmUp>();
-builder.Services.AddSingleton<UpstreamForwarder>();
-builder.Services.AddSingleton<ClientAccess>();
-builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddRequestLogSink(builder.Configuration);
 builder.Services.AddHostedService<CircuitStateGauge>();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName)
     .AddPrometheusExporter(o => o.ScopeInfoEnabled = false)); // no otel_scope_name label: Kong's series have exactly Kong's labels
 builder.Services.AddTargetPicking(builder.Configuration);
-builder.Services.AddSingleton<ProxyHandler>();
+builder.Services.AddProxyPipeline();
 builder.Services.AddSingleton<ErrorShapeLookup>();
 
 var app = builder.Build();

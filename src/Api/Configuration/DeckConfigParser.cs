@@ -13,10 +13,6 @@ namespace Actors.Api.Configuration;
 /// </summary>
 public sealed class DeckConfigParser(ProviderRegistry providers, Func<string, string?> environment)
 {
-    public const string PluginName = KongPlugins.AiProxyAdvanced;
-    public const string KeyAuthPlugin = KongPlugins.KeyAuth;
-    public const string RateLimitingPlugin = KongPlugins.RateLimiting;
-
     public ConfigParseResult Parse(string text, bool json)
     {
         ConfigNode root;

@@ -12,13 +12,14 @@ namespace Actors.Api.Forwarding;
 public sealed class ForwardAttempt : IDisposable
 {
     private readonly CancellationTokenSource _timeout;
+    private readonly TimeProvider _time;
 
     /// <param name="number">0 for the first attempt of the request.</param>
     /// <param name="deadline">When the request as a whole runs out of time for a response to start.</param>
     public ForwardAttempt(HttpContext context, ResolvedRoute route, ResolvedTarget target, PreparedRequest request,
-        int number, DateTime deadline, string requestId)
+        int number, DateTimeOffset deadline, string requestId, TimeProvider time)
     {
-        (Context, Route, Target, Request, Number, Deadline, RequestId) = (context, route, target, request, number, deadline, requestId);
+        (Context, Route, Target, Request, Number, Deadline, RequestId, _time) = (context, route, target, request, number, deadline, requestId, time);
         var balancer = route.Spec.Balancer;
         ReadTimeout = TimeSpan.FromMilliseconds(balancer.ReadTimeoutMs);
         WriteTimeout = TimeSpan.FromMilliseconds(balancer.WriteTimeoutMs);
@@ -36,7 +37,7 @@ public sealed class ForwardAttempt : IDisposable
     /// <summary>The provider request's method; a non-idempotent one (POST) is not sent twice unless <c>non_idempotent</c> is listed.</summary>
     public HttpMethod Method => Request.Method;
     public int Number { get; }
-    public DateTime Deadline { get; }
+    public DateTimeOffset Deadline { get; }
     public string RequestId { get; }
     public TimeSpan ReadTimeout { get; }
     public TimeSpan WriteTimeout { get; }
@@ -64,7 +65,7 @@ public sealed class ForwardAttempt : IDisposable
         return _timeout.Token;
     }
 
-    private TimeSpan Capped(TimeSpan t) => TimeSpan.FromTicks(Math.Max(0, Math.Min(t.Ticks, (Deadline - DateTime.UtcNow).Ticks)));
+    private TimeSpan Capped(TimeSpan t) => TimeSpan.FromTicks(Math.Max(0, Math.Min(t.Ticks, (Deadline - _time.GetUtcNow()).Ticks)));
 
     public void Dispose() => _timeout.Dispose();
 }

@@ -17,7 +17,7 @@ public enum ForwarderError
     ResponseBodyTimedOut,
     /// <summary>The driver could not make sense of the provider's body.</summary>
     ResponseUntranslatable,
-    /// <summary>A body the driver must translate whole is larger than <see cref="ResponseTranslation.MaxTranslatedBodyBytes"/>.</summary>
+    /// <summary>A body the driver must translate whole is larger than <see cref="TranslatingRelay.MaxTranslatedBodyBytes"/>.</summary>
     ResponseTooLarge,
     /// <summary>The body broke off or stalled after bytes reached the client: the client's connection is aborted.</summary>
     ResponseCutAfterStart,

@@ -6,12 +6,11 @@ namespace Actors.Api.Logging;
 
 /// <summary>
 /// The request line's text and identity, shared by every format: the same message, event id and category that the
-/// gateway's source-generated log line had, so log queries keep working.
+/// gateway's source-generated log line had (event name <c>Proxied</c>), so log queries keep working.
 /// </summary>
 public static class RequestLogMessage
 {
     public const int EventId = 1;
-    public const string EventName = "Proxied";
     public const string Category = "Actors.Api.Proxy.ProxyHandler";
     public const string Template =
         "proxied {RequestId} route={Route} consumer={Consumer} target={Target} status={Status} latency_ms={LatencyMs} attempts={Attempts} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens}";

@@ -45,6 +45,7 @@ public sealed class ProxyHandler(
     Logging.RequestLogSink requestLog,
     Routing.Semantic.SemanticSelector semantic,
     IOptions<GatewaySettings> options,
+    TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -67,7 +68,7 @@ public sealed class ProxyHandler(
     /// <returns>What to answer, or null when the answer was sent already (a provider's response, or a refusal by <see cref="ClientAccess"/>).</returns>
     private async Task<ProxyAnswer?> HandleAsync(HttpContext context, RequestLog log)
     {
-        var deadline = DateTime.UtcNow + options.Value.RequestDeadline;
+        var deadline = time.GetUtcNow() + options.Value.RequestDeadline;
         // 1. Match
         var route = await MatchAsync(context);
         if (route is null) return new ProxyAnswer(ProxyOutcome.RouteNotFound);
@@ -80,7 +81,7 @@ public sealed class ProxyHandler(
         if (slot is null) return new ProxyAnswer(ProxyOutcome.RouteBusy);
 
         // 3. Read
-        var read = await RequestBodyReader.ReadAsync(context.Request, route.MaxRequestBodyBytes(options.Value.MaxRequestBodyBytes), deadline, options.Value.RequestDeadline);
+        var read = await RequestBodyReader.ReadAsync(context.Request, route.MaxRequestBodyBytes(options.Value.MaxRequestBodyBytes), deadline, options.Value.RequestDeadline, time);
         using var body = read.Bytes;
         if (body is null) return read.Refusal;
 
@@ -113,7 +114,7 @@ public sealed class ProxyHandler(
     }
 
     /// <summary>The checked request, as every attempt sends it.</summary>
-    private sealed record ClientRequest(ReadOnlyMemory<byte> Body, ChatRequestInfo Info, DateTime Deadline);
+    private sealed record ClientRequest(ReadOnlyMemory<byte> Body, ChatRequestInfo Info, DateTimeOffset Deadline);
 
     /// <summary>Steps 5–8, once per target until one answers, the route stops failing over, or time runs out.</summary>
     private async Task<ProxyAnswer?> ForwardWithFailoverAsync(HttpContext context, ResolvedRoute route, ClientRequest request, RequestLog log)
@@ -151,7 +152,7 @@ public sealed class ProxyHandler(
             last = (result, target.Index);
             // an answer made of this failure says how many tries it took, as a provider's answer does
             context.Response.Headers[HeaderTransformer.AttemptsHeader] = log.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!result.FailsOver || DateTime.UtcNow >= request.Deadline) break;
+            if (!result.FailsOver || time.GetUtcNow() >= request.Deadline) break;
             excluded = Tried(excluded, target.Index);
             logger.LogInformation("Route {Route}: target {Target} failed ({Failure} {Status}); failing over", route.Name, target, result.Error, result.Status);
         }
@@ -188,7 +189,7 @@ public sealed class ProxyHandler(
         if (target.Exchange!.Prepare(new ExchangeRequest(context.Request, request.Body, request.Info), buffer, out var error) is not { } prepared) return (null, error);
 
         // 7. Forward
-        using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId);
+        using var attempt = new ForwardAttempt(context, route, target, prepared, number, request.Deadline, log.RequestId, time);
         var tee = target.Spec.Logging.LogPayloads ? new PayloadCapture.ResponseTee(context.Response.Body) : null;
         if (tee is not null) context.Response.Body = tee;
         AttemptResult result;

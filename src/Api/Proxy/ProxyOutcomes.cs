@@ -6,8 +6,9 @@ using Actors.Api.Providers.ClientFormats;
 namespace Actors.Api.Proxy;
 
 /// <summary>
-/// Step 9 (Answer): the one place that turns an outcome into the client's status and error (<see cref="GatewayError"/>,
-/// in the route's client format's shape).
+/// Step 9 (Answer): turns the pipeline's outcome into the client's status and error (<see cref="GatewayError"/>, in the
+/// route's client format's shape). Refusals of step 2 are written where they are decided (<see cref="ClientAccess"/>,
+/// and <see cref="Hosting.NodeAdmission"/> before the pipeline), in the same shape.
 /// </summary>
 public static class ProxyOutcomes
 {

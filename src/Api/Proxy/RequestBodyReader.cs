@@ -13,13 +13,13 @@ public readonly record struct RequestBody(ArrayPoolBufferWriter<byte>? Bytes, Pr
 /// </summary>
 public static class RequestBodyReader
 {
-    public static async Task<RequestBody> ReadAsync(HttpRequest request, int limit, DateTime deadline, TimeSpan deadlineSetting)
+    public static async Task<RequestBody> ReadAsync(HttpRequest request, int limit, DateTimeOffset deadline, TimeSpan deadlineSetting, TimeProvider time)
     {
         if (request.ContentLength > limit) return TooLarge(limit);
         if (TryTakeBuffered(request) is { } buffered) return new RequestBody(buffered, null);
         var aborted = request.HttpContext.RequestAborted;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (deadline - DateTime.UtcNow).Ticks)));
+        timeout.CancelAfter(TimeSpan.FromTicks(Math.Max(0, (deadline - time.GetUtcNow()).Ticks)));
         var body = new ArrayPoolBufferWriter<byte>(request.ContentLength is { } length ? (int)length + 1 : 4096);
         try
         {

@@ -82,9 +82,8 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
     private async Task RunAsync(int requests, bool untilQuiet, Progress progress, CancellationToken cancellationToken)
     {
         await using var upstream = new LoopbackUpstream();
-        using var clients = new UpstreamClients();
-        using var metrics = new GatewayMetrics();
-        var handler = NewHandler(upstream.ChatUrl, clients, metrics);
+        await using var pipeline = NewPipeline(upstream.ChatUrl);
+        var handler = pipeline.GetRequiredService<ProxyHandler>();
         await using var frontEnd = await LoopbackFrontEnd.StartAsync(handler.HandleAsync, cancellationToken);
         var quietRounds = 0;
         do
@@ -107,7 +106,8 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
         public int Answered;
     }
 
-    private ProxyHandler NewHandler(Uri upstream, UpstreamClients clients, GatewayMetrics metrics)
+    /// <summary>A private pipeline from the one composition root, with its own route table, clients, metrics and a discarding log.</summary>
+    private ServiceProvider NewPipeline(Uri upstream)
     {
         // The stand-in's "key" is a placeholder like any route's; it exists only in this copy's environment.
         Func<string, string?> environment = name => name == KeyVariable ? "warmup" : null;
@@ -115,12 +115,13 @@ public sealed class PipelineWarmUp(ProviderRegistry providers, IOptions<GatewayS
         if (!parsed.IsValid) throw new InvalidOperationException("warm-up config: " + string.Join("; ", parsed.Problems));
         var routes = new RouteTableHolder(providers);
         routes.Install(parsed.Config! with { Version = 1 }, environment);
-        var settings = Options.Create(new GatewaySettings());   // defaults: no caps that a burst of warm-up requests could hit
-        return new ProxyHandler(routes, new NoRefresh(), new FirstTarget(),
-            new UpstreamForwarder(clients, NullLogger<UpstreamForwarder>.Instance),
-            ClientAccess.Detached(settings),
-            metrics, new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero),
-            new Actors.Api.Routing.Semantic.SemanticSelector(clients, NullLogger<Actors.Api.Routing.Semantic.SemanticSelector>.Instance), settings, NullLogger<ProxyHandler>.Instance);
+        // defaults: no caps that a burst of warm-up requests could hit
+        return ProxyPipeline.BuildDetached(new GatewaySettings(), services => services
+            .AddSingleton(providers)
+            .AddSingleton(routes)
+            .AddSingleton<IConfigRefresher, NoRefresh>()
+            .AddSingleton<ITargetPicker, FirstTarget>()
+            .AddSingleton(new RequestLogSink(Stream.Null, new PlainRequestLogFormat(), 1, TimeSpan.Zero)));
     }
 
     private static async Task<HttpStatusCode> SendAsync(HttpClient client, CancellationToken cancellationToken)

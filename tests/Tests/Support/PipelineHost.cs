@@ -28,16 +28,16 @@ namespace Actors.Tests.Support;
 public sealed class PipelineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly UpstreamClients _upstreams;
+    private readonly ServiceProvider _pipeline;
     private readonly GatewayMetrics _metrics;
 
     private readonly RequestLogSink _requestLog;
     private readonly MemoryStream _requestLogOutput;
 
-    private PipelineHost(WebApplication app, UpstreamClients upstreams, GatewayMetrics metrics, RouteTableHolder routes, ScriptedPicker picker,
+    private PipelineHost(WebApplication app, ServiceProvider pipeline, GatewayMetrics metrics, RouteTableHolder routes, ScriptedPicker picker,
         CountingRefresher refresher, (RequestLogSink Sink, MemoryStream Output) requestLog)
     {
-        (_app, _upstreams, _metrics, Routes, Picker, Refresher) = (app, upstreams, metrics, routes, picker, refresher);
+        (_app, _pipeline, _metrics, Routes, Picker, Refresher) = (app, pipeline, metrics, routes, picker, refresher);
         (_requestLog, _requestLogOutput) = requestLog;
         Client = app.GetTestClient();
     }
@@ -50,8 +50,9 @@ public sealed class PipelineHost : IAsyncDisposable
     /// <param name="deck">The decK document served.</param>
     /// <param name="environment">Variables the document's placeholders name, besides <c>DECK_OPENAI_API_KEY</c>.</param>
     /// <param name="unsetOnNode">Variables present when the config is checked but missing where the table is built.</param>
+    /// <param name="time">The pipeline's clock (a fake one moves deadlines without waiting); the system's by default.</param>
     public static async Task<PipelineHost> StartAsync(string deck, GatewaySettings? gateway = null, ProviderRegistry? providers = null,
-        IReadOnlyDictionary<string, string>? environment = null, params string[] unsetOnNode)
+        IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null, params string[] unsetOnNode)
     {
         providers ??= ProviderRegistry.Default;
         var env = new Dictionary<string, string> { ["DECK_OPENAI_API_KEY"] = GatewayNode.ApiKey };
@@ -61,19 +62,20 @@ public sealed class PipelineHost : IAsyncDisposable
         var routes = new RouteTableHolder(providers);
         routes.Install(parsed.Config! with { Version = 1 }, name => unsetOnNode.Contains(name) ? null : env.GetValueOrDefault(name));
 
-        var options = Options.Create(gateway ?? new GatewaySettings());
-        var upstreams = new UpstreamClients();
         var picker = new ScriptedPicker();
         var refresher = new CountingRefresher();
-        var metrics = new GatewayMetrics();
         var logOutput = new MemoryStream();
         var requestLog = (Sink: new RequestLogSink(logOutput, new PlainRequestLogFormat(), 1024, TimeSpan.Zero), Output: logOutput);
         await requestLog.Sink.StartAsync(CancellationToken.None);
-        var handler = new ProxyHandler(routes, refresher, picker, new UpstreamForwarder(upstreams, NullLogger<UpstreamForwarder>.Instance),
-            ClientAccess.Detached(options),
-            metrics, requestLog.Sink,
-            new Actors.Api.Routing.Semantic.SemanticSelector(upstreams, NullLogger<Actors.Api.Routing.Semantic.SemanticSelector>.Instance),
-            options, new InformationLogger<ProxyHandler>());
+        var pipeline = ProxyPipeline.BuildDetached(gateway ?? new GatewaySettings(), services =>
+        {
+            services.AddSingleton(providers).AddSingleton(routes).AddSingleton(requestLog.Sink)
+                .AddSingleton<ITargetPicker>(picker).AddSingleton<IConfigRefresher>(refresher)
+                .AddSingleton<ILogger<ProxyHandler>>(new InformationLogger<ProxyHandler>());
+            if (time is not null) services.AddSingleton(time);
+        });
+        var handler = pipeline.GetRequiredService<ProxyHandler>();
+        var metrics = pipeline.GetRequiredService<GatewayMetrics>();
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -83,7 +85,7 @@ public sealed class PipelineHost : IAsyncDisposable
         app.UseMiddleware<ErrorMiddleware>();
         app.Run(handler.HandleAsync);
         await app.StartAsync();
-        return new PipelineHost(app, upstreams, metrics, routes, picker, refresher, requestLog);
+        return new PipelineHost(app, pipeline, metrics, routes, picker, refresher, requestLog);
     }
 
     public Task<HttpResponseMessage> ChatAsync(string path, string body = """{"messages":[{"role":"user","content":"hi"}]}""",
@@ -115,7 +117,6 @@ public sealed class PipelineHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _upstreams.Dispose();
-        _metrics.Dispose();
+        await _pipeline.DisposeAsync();
     }
 }

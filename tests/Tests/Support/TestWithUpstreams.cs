@@ -5,7 +5,7 @@ namespace Actors.Tests.Support;
 
 /// <summary>
 /// Base of tests that start servers (fake providers, raw upstreams, pipeline hosts, gateway nodes): everything a
-/// test starts through <see cref="Own{T}"/> is disposed with it, last started first.
+/// test starts through <see cref="Own{T}(T)"/> is disposed with it, last started first.
 /// </summary>
 public abstract class TestWithUpstreams : IAsyncLifetime
 {
