@@ -2,16 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime;
 using Actors.Api.Configuration;
-using Actors.Api.Forwarding;
 using Actors.Api.Hosting;
 using Actors.Api.Logging;
 using Actors.Api.Picking;
 using Actors.Api.Providers;
 using Actors.Api.Proxy;
 using Actors.Api.Routing;
-using Actors.Api.Telemetry;
 using Actors.Grains.Interfaces.Routes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Api.WarmUp;

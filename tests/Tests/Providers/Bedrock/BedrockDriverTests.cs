@@ -5,7 +5,7 @@ using Actors.Api.Providers.Bedrock;
 using Actors.FakeOpenAI.Native;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Bedrock;
 
 public sealed class BedrockDriverTests(FakeServerFixture fake) : IClassFixture<FakeServerFixture>
 {

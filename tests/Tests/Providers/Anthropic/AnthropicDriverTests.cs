@@ -3,7 +3,7 @@ using System.Text.Json;
 using Actors.Api.Providers.Anthropic;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Anthropic;
 
 public sealed class AnthropicDriverTests
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Actors.Api.Providers;
 using Actors.Tests.Support;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.OpenAICompatible;
 
 /// <summary>
 /// The OpenAI-compatible family (and the formats <c>mistral_format</c>/<c>llama2_format</c> switch to), each through

@@ -7,7 +7,7 @@ using Anthropic;
 using Anthropic.Models.Messages;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Anthropic;
 
 /// <summary>The driver against the fake Messages API, and the official SDK against the same fake.</summary>
 public sealed class AnthropicFakeTests(FakeServerFixture fake) : IClassFixture<FakeServerFixture>

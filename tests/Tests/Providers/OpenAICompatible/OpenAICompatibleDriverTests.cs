@@ -5,7 +5,7 @@ using OpenAI;
 using OpenAI.Chat;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.OpenAICompatible;
 
 public sealed class OpenAICompatibleDriverTests(FakeServerFixture fake) : IClassFixture<FakeServerFixture>
 {

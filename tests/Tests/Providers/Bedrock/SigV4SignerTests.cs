@@ -1,7 +1,7 @@
 using System.Text;
 using Actors.Api.Providers.Bedrock;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Bedrock;
 
 /// <summary>AWS's published SigV4 test suite (credentials AKIDEXAMPLE, 2015-08-30T12:36:00Z, us-east-1, service "service").</summary>
 public sealed class SigV4SignerTests

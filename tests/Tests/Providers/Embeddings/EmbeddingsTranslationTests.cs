@@ -11,7 +11,7 @@ using Actors.Api.Providers.Gemini;
 using Kong = Actors.Grains.Interfaces.Configuration.RouteTypes;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Embeddings;
 
 /// <summary>Each provider's embeddings writer and reader, and OpenAI's side of them, without a network.</summary>
 public sealed class EmbeddingsTranslationTests

@@ -4,7 +4,7 @@ using Actors.Api.Providers;
 using Actors.Api.Providers.Cohere;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Cohere;
 
 public sealed class CohereDriverTests(FakeServerFixture fake) : IClassFixture<FakeServerFixture>
 {

@@ -7,7 +7,7 @@ using Actors.Tests.Support;
 using OpenAI;
 using OpenAI.Embeddings;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Embeddings;
 
 /// <summary>
 /// <c>llm/v1/embeddings</c> for providers with an embeddings API of their own, through the whole pipeline in process

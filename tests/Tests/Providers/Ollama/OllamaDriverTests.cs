@@ -6,7 +6,7 @@ using Actors.FakeOpenAI;
 using OllamaSharp;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Ollama;
 
 public sealed class OllamaDriverTests(FakeServerFixture fake) : IClassFixture<FakeServerFixture>
 {

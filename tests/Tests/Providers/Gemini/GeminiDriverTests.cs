@@ -4,7 +4,7 @@ using Actors.Api.Providers;
 using Actors.Api.Providers.Gemini;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Gemini;
 
 public sealed class GeminiDriverTests(FakeServerFixture fake) : IClassFixture<FakeServerFixture>
 {
