@@ -7,20 +7,25 @@ public enum PickStatus
     NotConfigured,
     /// <summary>No target is eligible.</summary>
     NoTarget,
+    /// <summary>Every target's provider asked for a pause (rate-limited): none until <see cref="TargetPick.RetryAfterMs"/>.</summary>
+    Cooling,
 }
 
 /// <param name="Probe">
 /// The target's circuit is half-open and this request decides it: its outcome should be reported at once, not
 /// batched, so the next pick already knows.
 /// </param>
+/// <param name="RetryAfterMs">For <see cref="PickStatus.Cooling"/>: how long until the first cooldown ends.</param>
 [GenerateSerializer, Immutable]
 public readonly record struct TargetPick(
     [property: Id(0)] PickStatus Status,
     [property: Id(1)] int TargetIndex,
     [property: Id(2)] string Revision,
-    [property: Id(3)] bool Probe = false);
+    [property: Id(3)] bool Probe = false,
+    [property: Id(4)] long RetryAfterMs = 0);
 
 /// <summary>What became of one request sent to one target (by the route spec of <see cref="Revision"/>).</summary>
+/// <param name="CooldownMs">How long the provider asked to be left alone (a rate limit); 0 when it did not.</param>
 [GenerateSerializer, Immutable]
 public readonly record struct TargetOutcome(
     [property: Id(0)] string Revision,
@@ -28,7 +33,8 @@ public readonly record struct TargetOutcome(
     [property: Id(2)] bool Success,
     [property: Id(4)] double LatencyMs,
     [property: Id(5)] long PromptTokens,
-    [property: Id(6)] long CompletionTokens);
+    [property: Id(6)] long CompletionTokens,
+    [property: Id(7)] long CooldownMs = 0);
 
 [GenerateSerializer, Immutable]
 public sealed record RouteBalancerState
@@ -68,6 +74,8 @@ public sealed record TargetState
     [Id(14)] public int CircuitFails { get; init; }
     /// <summary>When an open circuit lets one probe through.</summary>
     [Id(15)] public DateTimeOffset? RetryAt { get; init; }
+    /// <summary>Until when the target's provider asked to be left alone (rate-limited); null when it is not cooling.</summary>
+    [Id(17)] public DateTimeOffset? CoolingUntil { get; init; }
     /// <summary>What the route's algorithm currently knows about this target.</summary>
     [Id(16)] public BalancerInputs Inputs { get; init; } = new();
 }

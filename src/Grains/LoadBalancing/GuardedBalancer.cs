@@ -4,8 +4,9 @@ using Actors.Grains.Interfaces.Configuration;
 namespace Actors.Grains.LoadBalancing;
 
 /// <summary>
-/// A route's algorithm behind its circuit breaker: a pick chooses only among the targets not excluded for the request
-/// whose circuit lets traffic through, and an outcome teaches both. The route grain holds one, and an API node holds
+/// A route's algorithm behind its circuit breaker and its providers' cooldowns: a pick chooses only among the targets
+/// not excluded for the request whose circuit lets traffic through and whose provider is not cooling, and an outcome
+/// teaches them. The route grain holds one, and an API node holds
 /// its own while the cluster is unreachable. Pure and single-threaded, time passed in.
 /// </summary>
 public sealed class GuardedBalancer
@@ -16,15 +17,17 @@ public sealed class GuardedBalancer
     {
         Algorithm = BalancerFactory.Create(spec);
         Breaker = new CircuitBreaker(spec.Targets.Count, spec.Balancer.MaxFails, TimeSpan.FromMilliseconds(spec.Balancer.FailTimeoutMs));
+        Cooldowns = new TargetCooldowns(spec.Targets.Count);
         _eligible = new bool[spec.Targets.Count];
     }
 
     public IBalancer Algorithm { get; }
     public CircuitBreaker Breaker { get; }
+    public TargetCooldowns Cooldowns { get; }
     public int Targets => _eligible.Length;
 
     /// <summary>
-    /// The chosen target, or -1 when no circuit lets traffic through. When every target whose circuit is closed was
+    /// The chosen target, or -1 when no circuit lets traffic through or every open one is cooling. When every target whose circuit is closed was
     /// tried for this request already, the choice starts over among all of them, as Kong's balancer clears its
     /// tried targets: <c>retries</c> may go back to a target (the only one, or the only healthy one).
     /// </summary>
@@ -42,14 +45,16 @@ public sealed class GuardedBalancer
     private int PickAmong(ulong excluded, string? hashKey, DateTimeOffset now)
     {
         for (var i = 0; i < _eligible.Length; i++)
-            _eligible[i] = (excluded & (1UL << i)) == 0 && Breaker.IsEligible(i, now);
+            _eligible[i] = (excluded & (1UL << i)) == 0 && Breaker.IsEligible(i, now) && !Cooldowns.IsCooling(i, now);
         return Algorithm.Pick(new PickContext(_eligible, hashKey, now.ToUnixTimeMilliseconds()));
     }
 
-    public void OnOutcome(int target, in OutcomeSample sample, DateTimeOffset now)
+    /// <param name="cooldown">How long the provider asked to be left alone (a rate limit); not a circuit failure.</param>
+    public void OnOutcome(int target, in OutcomeSample sample, DateTimeOffset now, TimeSpan cooldown = default)
     {
         if ((uint)target >= (uint)_eligible.Length) return;
-        Breaker.OnOutcome(target, sample.Success, now);
+        if (cooldown > TimeSpan.Zero) Cooldowns.Start(target, cooldown, now);
+        else Breaker.OnOutcome(target, sample.Success, now);
         Algorithm.OnOutcome(target, sample);
     }
 }
