@@ -125,7 +125,7 @@ public sealed class ConfigGrainTests(ConfigGrainClusterFixture fixture) : IClass
         // storage works again: the grain's repair writes the applied config back over the one that landed
         var repaired = fixture.Storage.NextSuccessfulWrite(grain.GetGrainId());
         fixture.Storage.Fault(grain.GetGrainId(), WriteFault.None);
-        await repaired.WaitAsync(TimeSpan.FromSeconds(30));
+        await repaired.WaitAsync(TimeSpan.FromSeconds(10));
         await fixture.Cluster.DeactivateAsync(grain);
         await fixture.Cluster.WaitForDeactivationAsync(grain);
 
