@@ -7,6 +7,7 @@ using Actors.Api.Hosting;
 using Actors.Api.Logging;
 using Actors.Api.Picking;
 using Actors.Api.Providers;
+using Actors.Api.Providers.RateLimits;
 using Actors.Api.Proxy;
 using Actors.Api.Routing;
 using Actors.Api.Telemetry;
@@ -25,6 +26,7 @@ var cluster = builder.Configuration.GetSection(ClusterSettings.SectionName).Get<
 problems.AddRange(cluster.Validate());
 problems.AddRange((builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>() ?? new GatewaySettings()).Validate());
 problems.AddRange(LocalPickOptions.From(builder.Configuration).Validate());
+problems.AddRange((builder.Configuration.GetSection(CooldownSettings.SectionName).Get<CooldownSettings>() ?? new CooldownSettings()).Validate());
 if (problems.Count > 0)
 {
     Console.Error.WriteLine("Cannot start: " + string.Join(Environment.NewLine + "  ", ["", .. problems]));
@@ -47,6 +49,7 @@ else builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
 if (tracing is not null) builder.Services.AddGatewayTracing(tracing);
 
 builder.Services.AddOptions<GatewaySettings>().Bind(builder.Configuration.GetSection(GatewaySettings.SectionName));
+builder.Services.AddOptions<CooldownSettings>().Bind(builder.Configuration.GetSection(CooldownSettings.SectionName));
 builder.Services.AddSingleton(listeners);
 builder.Services.AddSingleton(typeof(GrainReferences<>));
 builder.Services.AddSingleton<ConfigApplier>();

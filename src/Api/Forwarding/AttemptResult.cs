@@ -28,4 +28,7 @@ public sealed record AttemptResult
 
     /// <summary>For <see cref="ForwarderError.FailoverStatus"/>: the provider's error, in OpenAI's shape when its driver translates.</summary>
     public HeldBackError? HeldBack { get; init; }
+
+    /// <summary>How long the provider asked to be left alone (it was rate-limited); null when it did not.</summary>
+    public TimeSpan? Cooldown { get; init; }
 }

@@ -1,4 +1,6 @@
 using CommunityToolkit.HighPerformance.Buffers;
+using Actors.Api.Providers.RateLimits;
+using Microsoft.Extensions.Options;
 
 namespace Actors.Api.Forwarding;
 
@@ -8,7 +10,7 @@ namespace Actors.Api.Forwarding;
 /// or, when it is a status the route fails over on, hold it back so another target can be tried.
 /// Nothing is held back once a byte has reached the client.
 /// </summary>
-public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<UpstreamForwarder> logger)
+public sealed class UpstreamForwarder(UpstreamClients upstreams, IOptions<CooldownSettings> cooldowns, TimeProvider time, ILogger<UpstreamForwarder> logger)
 {
     /// <summary>Largest error body kept from a failed attempt (to return it if every attempt fails).</summary>
     public const int MaxHeldBackBody = 64 * 1024;
@@ -40,17 +42,27 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, ILogger<Upstrea
 
         using (response)
         {
-            var verdict = attempt.Route.Failover.Judge(FailoverPolicy.ForStatus(FailoverStatus(attempt, (int)response.StatusCode)),
-                requestSent: true, FailoverPolicy.IsNonIdempotent(attempt.Method));
-            if (verdict.FailsOver) return await HoldBackAsync(attempt, response);
-            var result = attempt.Answer.Translates
-                ? await TranslatingRelay.RelayAsync(attempt, response)
-                : await PassThroughRelay.RelayAsync(attempt, response);
-            if (result.Error is { } failure && failure != ForwarderError.ResponseTooLarge && !attempt.Aborted.IsCancellationRequested)
-                logger.LogWarning("Route {Route} target {Target}: response {Failure}", attempt.Route.Name, attempt.Target, failure);
-            // A listed status the request may not fail over on (a POST without non_idempotent) still counts against the target.
-            return verdict.Unsuccessful && result.Healthy ? result with { Healthy = false } : result;
+            var result = await RelayAsync(attempt, response);
+            // A rate-limited provider keeps the target out of every node's picks for the time it names.
+            return ProviderCooldown.From((int)response.StatusCode, response.Headers, time.GetUtcNow(), cooldowns.Value) is { } cooldown
+                ? result with { Cooldown = cooldown }
+                : result;
         }
+    }
+
+    /// <summary>The provider answered: hold a status the route fails over on back, else relay the answer as the exchange said.</summary>
+    private async Task<AttemptResult> RelayAsync(ForwardAttempt attempt, HttpResponseMessage response)
+    {
+        var verdict = attempt.Route.Failover.Judge(FailoverPolicy.ForStatus(FailoverStatus(attempt, (int)response.StatusCode)),
+            requestSent: true, FailoverPolicy.IsNonIdempotent(attempt.Method));
+        if (verdict.FailsOver) return await HoldBackAsync(attempt, response);
+        var result = attempt.Answer.Translates
+            ? await TranslatingRelay.RelayAsync(attempt, response)
+            : await PassThroughRelay.RelayAsync(attempt, response);
+        if (result.Error is { } failure && failure != ForwarderError.ResponseTooLarge && !attempt.Aborted.IsCancellationRequested)
+            logger.LogWarning("Route {Route} target {Target}: response {Failure}", attempt.Route.Name, attempt.Target, failure);
+        // A listed status the request may not fail over on (a POST without non_idempotent) still counts against the target.
+        return verdict.Unsuccessful && result.Healthy ? result with { Healthy = false } : result;
     }
 
     /// <summary>Why sending failed: a timeout, an answer that is not valid HTTP (nginx's <c>invalid_header</c>, headers too big included), or an error.</summary>

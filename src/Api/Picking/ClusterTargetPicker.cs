@@ -51,6 +51,7 @@ public sealed class ClusterTargetPicker(
         // A local pick's outcome teaches this node's balancer only: the grain counts its own picks.
         if (pick.Local) local.OnOutcome(route, outcome);
         else outcomes.Report(route.Name, outcome, urgent: pick.Probe);
+        if (outcome.CooldownMs > 0) metrics.RecordCooldown(route, outcome.TargetIndex);
     }
 
     private PickResult PickLocally(ResolvedRoute route, ulong excluded, string? hashKey)
@@ -63,6 +64,7 @@ public sealed class ClusterTargetPicker(
     private static PickResult Result(ResolvedRoute route, TargetPick pick, bool local) => pick.Status switch
     {
         PickStatus.NoTarget => new PickResult(PickOutcome.NoTarget, Local: local),
+        PickStatus.Cooling => new PickResult(PickOutcome.Cooling, Local: local, RetryAfter: TimeSpan.FromMilliseconds(pick.RetryAfterMs)),
         // The picker's target list and this node's must agree (same revision), or an index means another target.
         PickStatus.Picked when pick.Revision == route.Spec.Revision && pick.TargetIndex < route.Targets.Count =>
             new PickResult(PickOutcome.Picked, pick.TargetIndex, pick.Probe, local),

@@ -13,6 +13,8 @@ public enum PickOutcome
     StaleRevision,
     /// <summary>The route grain could not be reached within <c>Gateway:ClusterCallDeadline</c>.</summary>
     ClusterUnavailable,
+    /// <summary>Every target's provider asked for a pause (rate-limited); the first ends after <see cref="PickResult.RetryAfter"/>.</summary>
+    Cooling,
 }
 
 /// <summary>
@@ -20,7 +22,8 @@ public enum PickOutcome
 /// this request probes the target's half-open circuit (its outcome should be reported at once).
 /// </summary>
 /// <param name="Local">This node picked on its own: the route grain could not be reached.</param>
-public readonly record struct PickResult(PickOutcome Outcome, int TargetIndex = -1, bool Probe = false, bool Local = false);
+/// <param name="RetryAfter">For <see cref="PickOutcome.Cooling"/>: until the first target's cooldown ends.</param>
+public readonly record struct PickResult(PickOutcome Outcome, int TargetIndex = -1, bool Probe = false, bool Local = false, TimeSpan RetryAfter = default);
 
 /// <summary>
 /// Step 5 (Pick) and step 8 (Report) of the pipeline: where a request's target comes from and where its outcome

@@ -22,8 +22,15 @@ public sealed class LocalBalancer(RouteSpec spec)
         lock (_lock) return _balancer.Pick(excluded, hashKey, now, out _);
     }
 
-    public void OnOutcome(int target, in OutcomeSample sample, DateTimeOffset now)
+    /// <param name="cooldown">How long the provider asked to be left alone; zero when it did not.</param>
+    public void OnOutcome(int target, in OutcomeSample sample, DateTimeOffset now, TimeSpan cooldown)
     {
-        lock (_lock) _balancer.OnOutcome(target, sample, now);
+        lock (_lock) _balancer.OnOutcome(target, sample, now, cooldown);
+    }
+
+    /// <summary>When every target is cooling, the earliest end; else null.</summary>
+    public DateTimeOffset? AllCoolingUntil(DateTimeOffset now)
+    {
+        lock (_lock) return _balancer.Cooldowns.AllCoolingUntil(now);
     }
 }

@@ -16,10 +16,13 @@ public sealed class LocalBalancers(TimeProvider time)
 
     public TargetPick Pick(ResolvedRoute route, ulong excluded, string? hashKey)
     {
-        var chosen = For(route).Pick(excluded, hashKey, time.GetUtcNow());
-        return chosen < 0
-            ? new TargetPick(PickStatus.NoTarget, -1, route.Spec.Revision)
-            : new TargetPick(PickStatus.Picked, chosen, route.Spec.Revision);
+        var now = time.GetUtcNow();
+        var balancer = For(route);
+        var chosen = balancer.Pick(excluded, hashKey, now);
+        if (chosen >= 0) return new TargetPick(PickStatus.Picked, chosen, route.Spec.Revision);
+        return balancer.AllCoolingUntil(now) is { } until
+            ? new TargetPick(PickStatus.Cooling, -1, route.Spec.Revision, RetryAfterMs: (long)Math.Ceiling((until - now).TotalMilliseconds))
+            : new TargetPick(PickStatus.NoTarget, -1, route.Spec.Revision);
     }
 
     public void OnOutcome(ResolvedRoute route, in TargetOutcome outcome)
@@ -27,7 +30,7 @@ public sealed class LocalBalancers(TimeProvider time)
         if (!_byRoute.TryGetValue(route.Name, out var balancer) || balancer.Revision != outcome.Revision) return;
         var now = time.GetUtcNow();
         balancer.OnOutcome(outcome.TargetIndex, new OutcomeSample(outcome.Success, outcome.LatencyMs,
-            outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()), now);
+            outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()), now, TimeSpan.FromMilliseconds(outcome.CooldownMs));
     }
 
     private LocalBalancer For(ResolvedRoute route)

@@ -29,7 +29,7 @@ public sealed class OutcomeReporter(GrainReferences<IRouteGrain> grains, ILogger
         lock (pending)
         {
             pending.Outcomes.Add(outcome);
-            if (urgent || !outcome.Success || pending.Outcomes.Count >= MaxBatch) (full, pending.Outcomes) = (pending.Outcomes, []);
+            if (urgent || !outcome.Success || outcome.CooldownMs > 0 || pending.Outcomes.Count >= MaxBatch) (full, pending.Outcomes) = (pending.Outcomes, []);
         }
         if (full is not null) Send(route, full);
     }

@@ -137,6 +137,7 @@ public sealed class ProxyHandler(
             if (target is null)
             {
                 // No target left to try: report the last failure if there was one, else why there was none.
+                // (Every target cooling is answered as such: a 429 with the time the providers named.)
                 var noneLeft = refusal!.Outcome is ProxyOutcome.NoOtherTarget or ProxyOutcome.NoTargetAvailable;
                 return noneLeft && last is { } failed ? ProxyOutcomes.ForAttempt(failed.Result, failed.Target) : refusal;
             }
@@ -215,7 +216,7 @@ public sealed class ProxyHandler(
         var latencyMs = attempt.ElapsedMs;
         metrics.RecordAttempt(route, target, result, latencyMs);
         picker.Report(route, new TargetOutcome(route.Spec.Revision, target.Index, result.Healthy,
-            latencyMs, result.PromptTokens, result.CompletionTokens), next.Pick);
+            latencyMs, result.PromptTokens, result.CompletionTokens, (long)(result.Cooldown?.TotalMilliseconds ?? 0)), next.Pick);
         (log.Target, log.Attempts, log.PromptTokens, log.CompletionTokens) =
             (target.Spec.QualifiedModel, number + 1, result.PromptTokens, result.CompletionTokens);
         return (result, null);
@@ -239,6 +240,7 @@ public sealed class ProxyHandler(
                 case PickOutcome.Picked: return (route, route.Targets[pick.TargetIndex], null, pick);
                 case PickOutcome.NoTarget: return (route, null, new ProxyAnswer(excluded == 0 ? ProxyOutcome.NoTargetAvailable : ProxyOutcome.NoOtherTarget), pick);
                 case PickOutcome.ClusterUnavailable: return (route, null, new ProxyAnswer(ProxyOutcome.ClusterUnavailable), pick);
+                case PickOutcome.Cooling: return (route, null, new ProxyAnswer(ProxyOutcome.TargetsCooling, RetryAfter: pick.RetryAfter), pick);
             }
             if (tries > 0) return (route, null, new ProxyAnswer(ProxyOutcome.RouteReconfiguring), pick);
             await config.RefreshAsync(context.RequestAborted);

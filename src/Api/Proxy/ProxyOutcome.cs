@@ -20,6 +20,8 @@ public enum ProxyOutcome
     NoTargetAvailable,
     /// <summary>Every eligible target already failed for this request.</summary>
     NoOtherTarget,
+    /// <summary>Every target's provider asked for a pause (rate-limited): 429 with the earliest end as <c>Retry-After</c>.</summary>
+    TargetsCooling,
     RouteReconfiguring,
     /// <summary>This node cannot forward to the picked target (e.g. a variable unset here).</summary>
     TargetMisconfigured,
@@ -38,4 +40,5 @@ public enum ProxyOutcome
 /// <param name="Detail">What the message needs beyond the route's name (the reader's complaint, a limit, a target).</param>
 /// <param name="HeldBack">For <see cref="ProxyOutcome.ProviderError"/>: the last provider error.</param>
 /// <param name="Target">The index of the target the outcome is about, when there is one.</param>
-public sealed record ProxyAnswer(ProxyOutcome Outcome, string? Detail = null, HeldBackError? HeldBack = null, int? Target = null);
+/// <param name="RetryAfter">For <see cref="ProxyOutcome.TargetsCooling"/>: when the route can be served again.</param>
+public sealed record ProxyAnswer(ProxyOutcome Outcome, string? Detail = null, HeldBackError? HeldBack = null, int? Target = null, TimeSpan? RetryAfter = null);

@@ -33,6 +33,8 @@ public static class ProxyOutcomes
         ProxyOutcome.ClusterUnavailable => new(503, OpenAIError.Unavailable, "the gateway cluster is unavailable; try again"),
         ProxyOutcome.NoTargetAvailable => new(503, OpenAIError.Unavailable, $"route '{route}' has no available target: every target's circuit is open"),
         ProxyOutcome.NoOtherTarget => new(503, OpenAIError.Unavailable, $"route '{route}' has no other available target"),
+        ProxyOutcome.TargetsCooling => new(429, OpenAIError.RateLimit,
+            $"every target of route '{route}' is rate-limited by its provider; try again in {RetryAfterSeconds(answer)} s"),
         ProxyOutcome.RouteReconfiguring => new(503, OpenAIError.Unavailable, $"route '{route}' is being reconfigured; try again"),
         ProxyOutcome.TargetMisconfigured => new(503, OpenAIError.Unavailable, $"target {answer.Target} of route '{route}' is misconfigured on this gateway node: {answer.Detail}"),
         ProxyOutcome.ProviderError => new(answer.HeldBack?.Status ?? 502, OpenAIError.Upstream, $"the provider answered HTTP {answer.HeldBack?.Status} on every attempt"),
@@ -54,6 +56,7 @@ public static class ProxyOutcomes
         {
             case ProxyOutcome.MethodNotAllowed: headers.Allow = "POST"; break;
             case ProxyOutcome.RouteBusy: headers.RetryAfter = "1"; break;
+            case ProxyOutcome.TargetsCooling: headers.RetryAfter = RetryAfterSeconds(answer); break;
             case ProxyOutcome.ProviderError or ProxyOutcome.ProviderUnreachable or ProxyOutcome.ProviderTimedOut or ProxyOutcome.ResponseTooLarge:
                 headers["X-Actors-Route"] = route;
                 break;
@@ -69,6 +72,10 @@ public static class ProxyOutcomes
         }
         await Describe(answer, route).WriteAsync(context, format?.Errors);
     }
+
+    /// <summary>Whole seconds, rounded up: a client that waits that long finds a target again.</summary>
+    private static string RetryAfterSeconds(ProxyAnswer answer) =>
+        Math.Max(1, (long)Math.Ceiling((answer.RetryAfter ?? TimeSpan.Zero).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsOpenAIError(byte[] body)
     {

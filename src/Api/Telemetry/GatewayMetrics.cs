@@ -29,6 +29,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _localPicks;
+    private readonly Counter<long> _cooldowns;
 
     public GatewayMetrics()
     {
@@ -42,6 +43,7 @@ public sealed class GatewayMetrics : IDisposable
         _timeToFirstToken = _meter.CreateHistogram<double>("actors_time_to_first_token_ms", description: "Time to the first streamed byte, by route and target");
         _failovers = _meter.CreateCounter<long>("actors_failovers", description: "Attempts that failed and moved the request to another target");
         _localPicks = _meter.CreateCounter<long>("actors_local_picks", description: "Targets this node picked itself because the route grain could not be reached");
+        _cooldowns = _meter.CreateCounter<long>("actors_cooldowns", description: "Rate-limited answers that put a target in a cooldown, by route and target");
     }
 
     /// <summary>The labels of Kong's AI series, in Kong's order.</summary>
@@ -82,6 +84,9 @@ public sealed class GatewayMetrics : IDisposable
         var cost = (result.PromptTokens * (options.InputCost ?? 0) + result.CompletionTokens * (options.OutputCost ?? 0)) / 1_000_000;
         if (cost > 0) series.Cost.Add(cost);
     }
+
+    public void RecordCooldown(ResolvedRoute route, int target) => _cooldowns.Add(1,
+        new KeyValuePair<string, object?>("route", route.Name), new KeyValuePair<string, object?>("target", route.Targets[target].IndexHeader));
 
     public void RecordLocalPick(string route) => _localPicks.Add(1, new KeyValuePair<string, object?>("route", route));
 
