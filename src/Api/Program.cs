@@ -11,6 +11,7 @@ using Actors.Api.Proxy;
 using Actors.Api.Routing;
 using Actors.Api.Telemetry;
 using Actors.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
@@ -46,6 +47,8 @@ if (cluster.UsesRedis) builder.UseOrleansClient(client => { client.UseActorsClie
 else builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
 if (tracing is not null) builder.Services.AddGatewayTracing(tracing);
 
+// One clock for the node (the one Orleans' client and the embedded silo use): what times polls, retries and circuits.
+builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddOptions<GatewaySettings>().Bind(builder.Configuration.GetSection(GatewaySettings.SectionName));
 builder.Services.AddSingleton(listeners);
 builder.Services.AddSingleton(ProviderRegistry.Default);
