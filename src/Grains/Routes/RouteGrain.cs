@@ -248,7 +248,7 @@ public sealed class RouteGrain(
     {
         try
         {
-            return await read.WaitAsync(ActivationReadLimit);
+            return await read.WaitAsync(ActivationReadLimit, time);
         }
         catch (Exception ex)
         {
