@@ -14,7 +14,7 @@ public sealed record ChatCompletion
     public long PromptTokens { get; init; }
     public long CompletionTokens { get; init; }
 
-    /// <summary>The OpenAI <c>chat.completion</c>; <c>created</c> is now on <paramref name="time"/> (the system clock unless given).</summary>
+    /// <summary>The OpenAI <c>chat.completion</c>, <c>created</c> at the current time of <paramref name="time"/> (the system clock unless given).</summary>
     public TranslatedResponse ToResponse(TimeProvider? time = null)
     {
         var created = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds();
