@@ -12,6 +12,7 @@ using Actors.Api.Proxy;
 using Actors.Api.Routing;
 using Actors.Api.Telemetry;
 using Actors.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 
@@ -48,6 +49,8 @@ if (cluster.UsesRedis) builder.UseOrleansClient(client => { client.UseActorsClie
 else builder.UseOrleans(silo => silo.UseActorsSilo(builder.Configuration));
 if (tracing is not null) builder.Services.AddGatewayTracing(tracing);
 
+// One clock for the node (the one Orleans' client and the embedded silo use): what times polls, retries and circuits.
+builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddOptions<GatewaySettings>().Bind(builder.Configuration.GetSection(GatewaySettings.SectionName));
 builder.Services.AddOptions<CooldownSettings>().Bind(builder.Configuration.GetSection(CooldownSettings.SectionName));
 builder.Services.AddSingleton(listeners);

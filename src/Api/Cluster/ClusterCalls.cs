@@ -9,17 +9,16 @@ namespace Actors.Api.Cluster;
 /// </summary>
 public static class ClusterCalls
 {
-    public static Task<T> WithRetryAsync<T>(Func<Task<T>> call, TimeSpan deadline, CancellationToken cancellationToken) =>
-        WithRetryAsync(call, deadline, RetryPolicy.Default, cancellationToken);
-
     /// <summary>
     /// Retries <paramref name="call"/> on transient failures until <paramref name="deadline"/>. With
     /// <see cref="RetryPolicy.BoundEachAttempt"/> an attempt that has not answered by the deadline is abandoned
-    /// (<see cref="TimeoutException"/>) instead of running to its own response timeout.
+    /// (<see cref="TimeoutException"/>) instead of running to its own response timeout. Time is the policy's
+    /// <see cref="RetryPolicy.Time"/>: the deadline, the backoff and the bound of an attempt.
     /// </summary>
     public static async Task<T> WithRetryAsync<T>(Func<Task<T>> call, TimeSpan deadline, RetryPolicy policy, CancellationToken cancellationToken)
     {
-        var giveUpAt = DateTime.UtcNow + deadline;
+        var time = policy.Time;
+        var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(20);
         while (true)
         {
@@ -27,22 +26,22 @@ public static class ClusterCalls
             {
                 var attempt = call();
                 return policy.BoundEachAttempt
-                    ? await attempt.WaitAsync(Remaining(giveUpAt), cancellationToken)
+                    ? await attempt.WaitAsync(Remaining(time, started, deadline), time, cancellationToken)
                     : await attempt;
             }
             catch (Exception ex) when (IsTransient(ex))
             {
                 policy.OnAttemptFailed?.Invoke(ex);
-                if (DateTime.UtcNow + delay >= giveUpAt || policy.StopRetrying?.Invoke() == true) throw;
-                await Task.Delay(delay, cancellationToken);
+                if (time.GetElapsedTime(started) + delay >= deadline || policy.StopRetrying?.Invoke() == true) throw;
+                await Task.Delay(delay, time, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
             }
         }
     }
 
-    private static TimeSpan Remaining(DateTime giveUpAt)
+    private static TimeSpan Remaining(TimeProvider time, long started, TimeSpan deadline)
     {
-        var left = giveUpAt - DateTime.UtcNow;
+        var left = deadline - time.GetElapsedTime(started);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
@@ -65,7 +64,8 @@ public static class ClusterCalls
 /// <summary>How <see cref="ClusterCalls.WithRetryAsync{T}(Func{Task{T}}, TimeSpan, RetryPolicy, CancellationToken)"/> retries.</summary>
 public sealed record RetryPolicy
 {
-    public static readonly RetryPolicy Default = new();
+    /// <summary>The clock of the deadline and the backoff.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Abandon an attempt still running at the deadline instead of waiting for its own timeout.</summary>
     public bool BoundEachAttempt { get; init; }

@@ -7,12 +7,13 @@ namespace Actors.Api.Configuration;
 
 /// <summary>
 /// Keeps this node's route table on the cluster's config version: polls the config grain's version (one cheap
-/// call) and fetches the config only when it changed.
+/// call) and fetches the config only when it changed. Polls and outages are timed on the node's <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class ConfigSync(
     IClusterClient cluster,
     RouteTableHolder table,
     IOptions<GatewaySettings> options,
+    TimeProvider time,
     ILogger<ConfigSync> logger) : BackgroundService, IConfigRefresher
 {
     private readonly SemaphoreSlim _refreshing = new(1, 1);
@@ -71,14 +72,14 @@ public sealed class ConfigSync(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ConfigPollInterval);
-        var failingSince = (DateTime?)null;
+        using var timer = new PeriodicTimer(options.Value.ConfigPollInterval, time);
+        var failingSince = (long?)null; // timestamp of the time provider
         do
         {
             try
             {
                 await RefreshAsync(stoppingToken);
-                if (failingSince is { } since) logger.LogWarning("Config refresh works again after {Seconds:F1} s", (DateTime.UtcNow - since).TotalSeconds);
+                if (failingSince is { } since) logger.LogWarning("Config refresh works again after {Seconds:F1} s", time.GetElapsedTime(since).TotalSeconds);
                 failingSince = null;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -91,7 +92,7 @@ public sealed class ConfigSync(
                 // outage, not one per poll: the rest go to Debug.
                 if (failingSince is null) logger.LogWarning("Config refresh failed, retrying every {Interval}: {Error}", options.Value.ConfigPollInterval, ex.Message);
                 else logger.LogDebug("Config refresh failed: {Error}", ex.Message);
-                failingSince ??= DateTime.UtcNow;
+                failingSince ??= time.GetTimestamp();
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -28,6 +28,7 @@ public sealed class ClusterReachability(
     /// <param name="boundEachAttempt">Abandon an attempt at the call's deadline (see <see cref="RetryPolicy.BoundEachAttempt"/>).</param>
     public RetryPolicy RetryPolicy(bool boundEachAttempt) => new()
     {
+        Time = time,
         BoundEachAttempt = boundEachAttempt,
         OnAttemptFailed = OnAttemptFailed,
         StopRetrying = () => IsDown,

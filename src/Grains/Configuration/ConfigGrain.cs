@@ -19,7 +19,7 @@ public sealed record ConfigGrainState
 /// and only then is the new version published to the API nodes, so a node that sees a version finds its route
 /// grains on it. A route grain that could not be reached is configured again every second until it answers.
 /// </summary>
-public sealed class ConfigGrain(ILogger<ConfigGrain> logger) : Grain, IConfigGrain
+public sealed class ConfigGrain(TimeProvider time, ILogger<ConfigGrain> logger) : Grain, IConfigGrain
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
@@ -52,7 +52,7 @@ public sealed class ConfigGrain(ILogger<ConfigGrain> logger) : Grain, IConfigGra
         {
             Version = Math.Max(_stored.Version, floorVersion) + 1,
             Epoch = _stored.Epoch is { Length: > 0 } epoch ? epoch : NewEpoch(),
-            AppliedAt = DateTimeOffset.UtcNow,
+            AppliedAt = time.GetUtcNow(),
         };
         await StoreAndPublishAsync(next);
         logger.LogInformation("Config version {Version} applied with {Count} routes", next.Version, next.Routes.Count());

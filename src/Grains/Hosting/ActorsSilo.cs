@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -36,6 +37,8 @@ public static class ActorsSilo
         }
         silo.Configure<ClusterMembershipOptions>(o => FailureDetection(o, settings));
         silo.Services.AddOptions<RouteGrainOptions>().Bind(configuration.GetSection("Routes"));
+        // The grains' clock (circuits, rate limits, config stamps); Orleans registers the same one for itself.
+        silo.Services.TryAddSingleton(TimeProvider.System);
         silo.AddDashboard();
         // With tracing on, grain calls carry the caller's trace context, so a request's trace spans API node, grain and
         // provider. Off, the filter would still run on every grain call (measured: ~3% of a proxied request's CPU).

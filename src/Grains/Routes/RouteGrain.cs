@@ -16,10 +16,12 @@ namespace Actors.Grains.Routes;
 /// storage: the state is checkpointed by an interleaving timer from a snapshot, so a stalled Redis slows only the
 /// checkpoint. Its spec comes from the config grain (the source of truth) when it activates; what it stored itself
 /// is used when the config grain cannot answer, and its rotation and counters only when they belong to that spec.
+/// Its circuits and algorithms read the silo's <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class RouteGrain(
     ILocalSiloDetails silo,
     IOptions<RouteGrainOptions> options,
+    TimeProvider time,
     ILogger<RouteGrain> logger) : Grain, IRouteGrain
 {
     /// <summary>How long an activation waits for storage or the config grain before going on without them.</summary>
@@ -107,7 +109,7 @@ public sealed class RouteGrain(
     public Task<TargetPick> Pick(ulong excluded, string? hashKey)
     {
         if (_balancer is null || Spec is null) return Task.FromResult(new TargetPick(PickStatus.NotConfigured, -1, ""));
-        var index = _balancer.Pick(excluded, hashKey, DateTimeOffset.UtcNow, out var probe);
+        var index = _balancer.Pick(excluded, hashKey, time.GetUtcNow(), out var probe);
         if (index < 0) return Task.FromResult(new TargetPick(PickStatus.NoTarget, -1, Spec.Revision));
         _counters[index].Picks++;
         _dirty = true;
@@ -116,7 +118,7 @@ public sealed class RouteGrain(
 
     public Task Report(IReadOnlyList<TargetOutcome> outcomes)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         foreach (var outcome in outcomes) Count(outcome, now);
         return Task.CompletedTask;
     }
@@ -144,7 +146,7 @@ public sealed class RouteGrain(
     public Task<RouteBalancerState> GetState()
     {
         var spec = Spec;
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         return Task.FromResult(new RouteBalancerState
         {
             Route = this.GetPrimaryKeyString(),
@@ -246,7 +248,7 @@ public sealed class RouteGrain(
     {
         try
         {
-            return await read.WaitAsync(ActivationReadLimit);
+            return await read.WaitAsync(ActivationReadLimit, time);
         }
         catch (Exception ex)
         {

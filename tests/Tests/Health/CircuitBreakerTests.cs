@@ -1,89 +1,112 @@
 using Actors.Grains.Health;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Actors.Tests.Health;
 
+/// <summary>The passive health breaker on a fake clock: time moves only when the test advances it.</summary>
 public class CircuitBreakerTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan FailTimeout = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    private void Advance(double seconds) => _clock.Advance(TimeSpan.FromSeconds(seconds));
 
     [Fact]
     public void Counts_failures_in_total_a_success_inside_fail_timeout_does_not_reset_them()
     {
-        var breaker = new CircuitBreaker(2, maxFails: 3, TimeSpan.FromSeconds(10));
+        var breaker = new CircuitBreaker(2, maxFails: 3, FailTimeout);
 
-        breaker.OnOutcome(0, false, T0);
-        breaker.OnOutcome(0, false, T0.AddSeconds(1));
-        breaker.OnPicked(0, T0.AddSeconds(2));
-        breaker.OnOutcome(0, true, T0.AddSeconds(2));   // Kong: "2 failed, then 1 success within the window keeps the counter at 2"
+        breaker.OnOutcome(0, false, Now);
+        Advance(1);
+        breaker.OnOutcome(0, false, Now);
+        Advance(1);
+        breaker.OnPicked(0, Now);
+        breaker.OnOutcome(0, true, Now);   // Kong: "2 failed, then 1 success within the window keeps the counter at 2"
         Assert.Equal(2, breaker.Fails(0));
-        Assert.Equal(CircuitState.Closed, breaker.State(0, T0.AddSeconds(2)));
-        breaker.OnOutcome(0, false, T0.AddSeconds(3));
+        Assert.Equal(CircuitState.Closed, breaker.State(0, Now));
+        Advance(1);
+        breaker.OnOutcome(0, false, Now);
 
-        Assert.Equal(CircuitState.Open, breaker.State(0, T0.AddSeconds(3)));
-        Assert.False(breaker.IsEligible(0, T0.AddSeconds(12)));
-        Assert.Equal(T0.AddSeconds(13), breaker.RetryAt(0, T0.AddSeconds(3)));
-        Assert.True(breaker.IsEligible(1, T0));
+        Assert.Equal(CircuitState.Open, breaker.State(0, Now));
+        Assert.Equal(Now + FailTimeout, breaker.RetryAt(0, Now));
+        Advance(9);
+        Assert.False(breaker.IsEligible(0, Now));
+        Assert.True(breaker.IsEligible(1, Now));
+        Advance(1);
+        Assert.Equal(CircuitState.HalfOpen, breaker.State(0, Now)); // fail_timeout after the third failure
+        Assert.True(breaker.IsEligible(0, Now));
     }
 
     [Fact]
     public void A_success_picked_after_fail_timeout_since_the_last_failure_resets_the_count()
     {
-        var breaker = new CircuitBreaker(1, maxFails: 3, TimeSpan.FromSeconds(10));
-        breaker.OnOutcome(0, false, T0);
-        breaker.OnOutcome(0, false, T0);
+        var breaker = new CircuitBreaker(1, maxFails: 3, FailTimeout);
+        breaker.OnOutcome(0, false, Now);
+        breaker.OnOutcome(0, false, Now);
 
-        var later = T0.AddSeconds(10);
-        breaker.OnPicked(0, later);
-        breaker.OnOutcome(0, true, later.AddSeconds(1));
+        Advance(10);
+        breaker.OnPicked(0, Now);
+        Advance(1);
+        breaker.OnOutcome(0, true, Now);
 
         Assert.Equal(0, breaker.Fails(0));
-        breaker.OnOutcome(0, false, later.AddSeconds(2));
-        breaker.OnOutcome(0, false, later.AddSeconds(2));
-        Assert.Equal(CircuitState.Closed, breaker.State(0, later.AddSeconds(2)));
+        Advance(1);
+        breaker.OnOutcome(0, false, Now);
+        breaker.OnOutcome(0, false, Now);
+        Assert.Equal(CircuitState.Closed, breaker.State(0, Now));
     }
 
     [Fact]
     public void After_fail_timeout_exactly_one_probe_goes_through()
     {
-        var breaker = new CircuitBreaker(1, maxFails: 1, TimeSpan.FromSeconds(10));
-        breaker.OnOutcome(0, false, T0);
-        var later = T0.AddSeconds(10);
+        var breaker = new CircuitBreaker(1, maxFails: 1, FailTimeout);
+        breaker.OnOutcome(0, false, Now);
+        _clock.Advance(FailTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(CircuitState.Open, breaker.State(0, Now));
+        Assert.False(breaker.IsEligible(0, Now));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
 
-        Assert.Equal(CircuitState.HalfOpen, breaker.State(0, later));
-        Assert.True(breaker.IsEligible(0, later));
-        breaker.OnPicked(0, later);
-        Assert.False(breaker.IsEligible(0, later.AddSeconds(1)));     // the probe is in flight
-        Assert.True(breaker.IsEligible(0, later.AddSeconds(10)));     // its outcome never came: try again
+        Assert.Equal(CircuitState.HalfOpen, breaker.State(0, Now));
+        Assert.True(breaker.IsEligible(0, Now));
+        breaker.OnPicked(0, Now);
+        Advance(1);
+        Assert.False(breaker.IsEligible(0, Now));     // the probe is in flight
+        Assert.Equal(CircuitState.HalfOpen, breaker.State(0, Now));
+        Advance(9);
+        Assert.True(breaker.IsEligible(0, Now));      // its outcome never came: try again
     }
 
     [Fact]
     public void A_failed_probe_reopens_and_a_successful_one_closes()
     {
-        var breaker = new CircuitBreaker(1, maxFails: 2, TimeSpan.FromSeconds(10));
-        breaker.OnOutcome(0, false, T0);
-        breaker.OnOutcome(0, false, T0);
-        var probe = T0.AddSeconds(11);
-        breaker.OnPicked(0, probe);
+        var breaker = new CircuitBreaker(1, maxFails: 2, FailTimeout);
+        breaker.OnOutcome(0, false, Now);
+        breaker.OnOutcome(0, false, Now);
+        Advance(11);
+        breaker.OnPicked(0, Now);
 
-        breaker.OnOutcome(0, false, probe);
-        Assert.Equal(CircuitState.Open, breaker.State(0, probe.AddSeconds(5)));
-        Assert.Equal(probe.AddSeconds(10), breaker.RetryAt(0, probe));
+        breaker.OnOutcome(0, false, Now);
+        Assert.Equal(Now + FailTimeout, breaker.RetryAt(0, Now));
+        Advance(5);
+        Assert.Equal(CircuitState.Open, breaker.State(0, Now));
 
-        var second = probe.AddSeconds(10);
-        breaker.OnPicked(0, second);
-        breaker.OnOutcome(0, true, second);
-        Assert.Equal(CircuitState.Closed, breaker.State(0, second));
+        Advance(5);
+        breaker.OnPicked(0, Now);
+        breaker.OnOutcome(0, true, Now);
+        Assert.Equal(CircuitState.Closed, breaker.State(0, Now));
         Assert.Equal(0, breaker.Fails(0));
-        Assert.Null(breaker.RetryAt(0, second));
+        Assert.Null(breaker.RetryAt(0, Now));
     }
 
     [Fact]
     public void Max_fails_zero_turns_the_breaker_off()
     {
-        var breaker = new CircuitBreaker(1, maxFails: 0, TimeSpan.FromSeconds(10));
-        for (var i = 0; i < 100; i++) breaker.OnOutcome(0, false, T0);
+        var breaker = new CircuitBreaker(1, maxFails: 0, FailTimeout);
+        for (var i = 0; i < 100; i++) breaker.OnOutcome(0, false, Now);
 
-        Assert.True(breaker.IsEligible(0, T0));
+        Assert.True(breaker.IsEligible(0, Now));
         Assert.Equal(100, breaker.Fails(0));
     }
 }

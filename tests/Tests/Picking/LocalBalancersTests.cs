@@ -3,18 +3,13 @@ using Actors.Api.Providers;
 using Actors.Api.Routing;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Actors.Tests.Picking;
 
 public class LocalBalancersTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     private static ResolvedRoute Route(string revision, BalancerSpec balancer, params int[] weights)
     {
@@ -68,7 +63,9 @@ public class LocalBalancersTests
 
         Assert.All(Enumerable.Range(0, 4), _ => Assert.Equal(1, local.Pick(route, 0, null).TargetIndex));
 
-        _clock.Now += TimeSpan.FromSeconds(10);
+        _clock.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        Assert.All(Enumerable.Range(0, 4), _ => Assert.Equal(1, local.Pick(route, 0, null).TargetIndex)); // still open
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         var afterTimeout = Enumerable.Range(0, 6).Select(_ => local.Pick(route, 0, null).TargetIndex).ToArray();
         Assert.Equal(1, afterTimeout.Count(t => t == 0)); // exactly one probe once fail_timeout has passed, none while it is in flight
         local.OnOutcome(route, Failure(route, 0) with { Success = true });

@@ -91,7 +91,7 @@ public sealed class BedrockDriver(Func<string, string?> environment, TimeProvide
                 PromptTokens = PromptTokens(usage),
                 CompletionTokens = Json.Long(usage, "outputTokens") ?? 0,
             };
-        });
+        }, time);
 
     public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
         new BedrockStreamTranslator(target.ModelName, includeUsage);

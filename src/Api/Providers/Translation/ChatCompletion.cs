@@ -14,13 +14,19 @@ public sealed record ChatCompletion
     public long PromptTokens { get; init; }
     public long CompletionTokens { get; init; }
 
-    public TranslatedResponse ToResponse() => new(Json.Write(Write), PromptTokens, CompletionTokens);
+    /// <summary>The OpenAI <c>chat.completion</c>, <c>created</c> at the current time of <paramref name="time"/> (the system clock unless given).</summary>
+    public TranslatedResponse ToResponse(TimeProvider? time = null)
+    {
+        var created = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds();
+        return new(Json.Write(writer => Write(writer, created)), PromptTokens, CompletionTokens);
+    }
 
     /// <summary>A provider's JSON answer as the driver's <paramref name="read"/> understands it; null when the body is not JSON.</summary>
-    public static TranslatedResponse? Translate(ReadOnlySpan<byte> providerBody, Func<JsonElement, ChatCompletion> read)
+    /// <param name="time">The clock of <c>created</c>; the system clock unless given.</param>
+    public static TranslatedResponse? Translate(ReadOnlySpan<byte> providerBody, Func<JsonElement, ChatCompletion> read, TimeProvider? time = null)
     {
         using var document = Json.TryParse(providerBody);
-        return document is null ? null : read(document.RootElement).ToResponse();
+        return document is null ? null : read(document.RootElement).ToResponse(time);
     }
 
     /// <summary>
@@ -44,12 +50,12 @@ public sealed record ChatCompletion
         };
     }
 
-    private void Write(Utf8JsonWriter writer)
+    private void Write(Utf8JsonWriter writer, long created)
     {
         writer.WriteStartObject();
         writer.WriteString("id", Id);
         writer.WriteString("object", "chat.completion");
-        writer.WriteNumber("created", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        writer.WriteNumber("created", created);
         writer.WriteString("model", Model);
         writer.WriteStartArray("choices");
         writer.WriteStartObject();

@@ -6,11 +6,12 @@ namespace Actors.Api.Providers.Translation;
 /// <summary>
 /// Writes OpenAI <c>chat.completion.chunk</c> server-sent events for one streamed answer: the assistant role before the
 /// first delta, text and tool-call deltas, one finish reason, then the usage chunk (when the client asked) and
-/// <c>data: [DONE]</c>. Stream translators call it from what their provider sent.
+/// <c>data: [DONE]</c>. Stream translators call it from what their provider sent. Every chunk's <c>created</c> is the
+/// time the writer was made, on <paramref name="time"/> (the system clock unless given).
 /// </summary>
-public sealed class ChunkWriter(string model, bool includeUsage)
+public sealed class ChunkWriter(string model, bool includeUsage, TimeProvider? time = null)
 {
-    private readonly long _created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private readonly long _created = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds();
     private bool _started, _finished, _completed;
 
     public string Id { get; set; } = ChatCompletion.NewId();

@@ -1,5 +1,6 @@
 using System.Text;
 using Actors.Api.Providers.Bedrock;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Actors.Tests.Providers.Bedrock;
 
@@ -41,7 +42,7 @@ public sealed class SigV4SignerTests
     [Fact]
     public void Signs_a_request_message_with_the_time_and_the_body()
     {
-        var time = new FixedTime(new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero));
         var signer = new SigV4Signer("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "us-east-1", "service", time);
         using var request = new HttpRequestMessage(HttpMethod.Post, "https://example.amazonaws.com/");
         var headers = signer.Sign(request, ReadOnlyMemory<byte>.Empty).ToDictionary();
@@ -50,10 +51,10 @@ public sealed class SigV4SignerTests
 
         var withBody = signer.Sign(request, Encoding.UTF8.GetBytes("{}")).ToDictionary();
         Assert.NotEqual(headers["Authorization"], withBody["Authorization"]);
-    }
 
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var later = signer.Sign(request, ReadOnlyMemory<byte>.Empty).ToDictionary();
+        Assert.Equal("20150830T123601Z", later["x-amz-date"]);    // signed at the clock's time, not the first one's
+        Assert.NotEqual(headers["Authorization"], later["Authorization"]);
     }
 }
