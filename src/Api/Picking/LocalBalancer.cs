@@ -1,3 +1,4 @@
+using Actors.Grains.Interfaces.Routes;
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.LoadBalancing;
 
@@ -16,21 +17,15 @@ public sealed class LocalBalancer(RouteSpec spec)
     /// <summary>The spec revision this balancer was built from.</summary>
     public string Revision { get; } = spec.Revision;
 
-    /// <summary>The chosen target among those not in <paramref name="excluded"/> whose circuit lets traffic through, or -1.</summary>
-    public int Pick(ulong excluded, string? hashKey, DateTimeOffset now)
+    /// <summary>The chosen target among those not in <paramref name="excluded"/> whose circuit lets traffic through and whose provider is not cooling.</summary>
+    public TargetPick Choose(ulong excluded, string? hashKey, DateTimeOffset now)
     {
-        lock (_lock) return _balancer.Pick(excluded, hashKey, now, out _);
+        lock (_lock) return _balancer.Choose(excluded, hashKey, now, Revision);
     }
 
     /// <param name="cooldown">How long the provider asked to be left alone; zero when it did not.</param>
     public void OnOutcome(int target, in OutcomeSample sample, DateTimeOffset now, TimeSpan cooldown)
     {
         lock (_lock) _balancer.OnOutcome(target, sample, now, cooldown);
-    }
-
-    /// <summary>When every target is cooling, the earliest end; else null.</summary>
-    public DateTimeOffset? AllCoolingUntil(DateTimeOffset now)
-    {
-        lock (_lock) return _balancer.Cooldowns.AllCoolingUntil(now);
     }
 }

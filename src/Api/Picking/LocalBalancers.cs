@@ -16,13 +16,9 @@ public sealed class LocalBalancers(TimeProvider time)
 
     public TargetPick Pick(ResolvedRoute route, ulong excluded, string? hashKey)
     {
-        var now = time.GetUtcNow();
-        var balancer = For(route);
-        var chosen = balancer.Pick(excluded, hashKey, now);
-        if (chosen >= 0) return new TargetPick(PickStatus.Picked, chosen, route.Spec.Revision);
-        return balancer.AllCoolingUntil(now) is { } until
-            ? new TargetPick(PickStatus.Cooling, -1, route.Spec.Revision, RetryAfterMs: (long)Math.Ceiling((until - now).TotalMilliseconds))
-            : new TargetPick(PickStatus.NoTarget, -1, route.Spec.Revision);
+        var pick = For(route).Choose(excluded, hashKey, time.GetUtcNow());
+        // A local pick decides no circuit for the cluster: no probe to report at once.
+        return pick with { Probe = false };
     }
 
     public void OnOutcome(ResolvedRoute route, in TargetOutcome outcome)

@@ -1,5 +1,6 @@
 using Actors.Grains.Health;
 using Actors.Grains.Interfaces.Configuration;
+using Actors.Grains.Interfaces.Routes;
 
 namespace Actors.Grains.LoadBalancing;
 
@@ -40,6 +41,19 @@ public sealed class GuardedBalancer
         probe = chosen >= 0 && Breaker.State(chosen, now) == CircuitState.HalfOpen;
         if (chosen >= 0) Breaker.OnPicked(chosen, now);
         return chosen;
+    }
+
+    /// <summary>
+    /// One pick as the route's picker answers it: the target, or why there is none, with the time until the first
+    /// cooldown ends when every target is cooling.
+    /// </summary>
+    public TargetPick Choose(ulong excluded, string? hashKey, DateTimeOffset now, string revision)
+    {
+        var index = Pick(excluded, hashKey, now, out var probe);
+        if (index >= 0) return new TargetPick(PickStatus.Picked, index, revision, probe);
+        return Cooldowns.AllCoolingUntil(now) is { } until
+            ? new TargetPick(PickStatus.Cooling, -1, revision, RetryAfterMs: (long)Math.Ceiling((until - now).TotalMilliseconds))
+            : new TargetPick(PickStatus.NoTarget, -1, revision);
     }
 
     private int PickAmong(ulong excluded, string? hashKey, DateTimeOffset now)

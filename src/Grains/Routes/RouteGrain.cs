@@ -109,11 +109,11 @@ public sealed class RouteGrain(
     public Task<TargetPick> Pick(ulong excluded, string? hashKey)
     {
         if (_balancer is null || Spec is null) return Task.FromResult(new TargetPick(PickStatus.NotConfigured, -1, ""));
-        var index = _balancer.Pick(excluded, hashKey, time.GetUtcNow(), out var probe);
-        if (index < 0) return Task.FromResult(new TargetPick(PickStatus.NoTarget, -1, Spec.Revision));
-        _counters[index].Picks++;
+        var pick = _balancer.Choose(excluded, hashKey, time.GetUtcNow(), Spec.Revision);
+        if (pick.Status != PickStatus.Picked) return Task.FromResult(pick);
+        _counters[pick.TargetIndex].Picks++;
         _dirty = true;
-        return Task.FromResult(new TargetPick(PickStatus.Picked, index, Spec.Revision, probe));
+        return Task.FromResult(pick);
     }
 
     public Task Report(IReadOnlyList<TargetOutcome> outcomes)
@@ -129,7 +129,8 @@ public sealed class RouteGrain(
         if (Spec is null || outcome.Revision != Spec.Revision) return;
         if ((uint)outcome.TargetIndex >= (uint)_counters.Length) return;
         _balancer?.OnOutcome(outcome.TargetIndex,
-            new OutcomeSample(outcome.Success, outcome.LatencyMs, outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()), now);
+            new OutcomeSample(outcome.Success, outcome.LatencyMs, outcome.PromptTokens, outcome.CompletionTokens, now.ToUnixTimeMilliseconds()), now,
+            TimeSpan.FromMilliseconds(outcome.CooldownMs));
         var counters = _counters[outcome.TargetIndex];
         if (outcome.Success) counters.Successes++;
         else counters.Failures++;
@@ -183,6 +184,7 @@ public sealed class RouteGrain(
             Circuit = circuit switch { CircuitState.Open => "open", CircuitState.HalfOpen => "half-open", _ => "closed" },
             CircuitFails = breaker.Fails(index),
             RetryAt = breaker.RetryAt(index, now),
+            CoolingUntil = _balancer.Cooldowns.Until(index, now),
             Inputs = _balancer.Algorithm.Describe(index, now.ToUnixTimeMilliseconds()),
             Picks = counters.Picks,
             Successes = counters.Successes,

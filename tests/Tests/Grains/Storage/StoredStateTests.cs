@@ -7,14 +7,14 @@ using Actors.Grains.Routes;
 using Actors.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Actors.Tests.Storage;
+namespace Actors.Tests.Grains.Storage;
 
 /// <summary>What the gateway stores in Redis: plain JSON that this and later versions read back.</summary>
 public class StoredStateTests
 {
     private static readonly JsonGrainStateSerializer Serializer = new(NullLogger<JsonGrainStateSerializer>.Instance);
 
-    private static string GoldenPath(string name) => Path.Combine(Support.SeedFiles.RepositoryRoot, "tests", "Tests", "Storage", "Golden", name);
+    private static string GoldenPath(string name) => Path.Combine(Support.SeedFiles.RepositoryRoot, "tests", "Tests", "Grains", "Storage", "Golden", name);
 
     internal static RouteGrainState SampleRouteState() => new()
     {

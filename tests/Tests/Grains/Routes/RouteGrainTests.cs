@@ -1,7 +1,7 @@
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.Interfaces.Routes;
 
-namespace Actors.Tests.Grains;
+namespace Actors.Tests.Grains.Routes;
 
 [Collection(ClusterCollection.Name)]
 public class RouteGrainTests(ClusterFixture fixture)

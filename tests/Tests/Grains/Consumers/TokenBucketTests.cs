@@ -2,7 +2,7 @@ using Actors.Grains.Consumers;
 using Actors.Grains.Interfaces.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Actors.Tests.Health;
+namespace Actors.Tests.Grains.Consumers;
 
 /// <summary>The consumer rate limit on a fake clock: time moves only when the test advances it.</summary>
 public class TokenBucketTests

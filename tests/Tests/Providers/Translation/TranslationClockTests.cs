@@ -6,7 +6,7 @@ using Actors.Api.Providers.Translation;
 using Microsoft.Extensions.Time.Testing;
 using static Actors.Tests.Providers.ProviderTestKit;
 
-namespace Actors.Tests.Providers;
+namespace Actors.Tests.Providers.Translation;
 
 /// <summary>The <c>created</c> of translated answers is read from the clock they are given.</summary>
 public sealed class TranslationClockTests

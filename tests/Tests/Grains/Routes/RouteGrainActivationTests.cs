@@ -8,7 +8,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
-namespace Actors.Tests.Grains;
+namespace Actors.Tests.Grains.Routes;
 
 /// <summary>
 /// A route grain that activates while neither its stored state nor the config grain answers in time (a silo

@@ -1,7 +1,7 @@
 using Actors.Grains.Interfaces.Configuration;
 using Actors.Grains.LoadBalancing;
 
-namespace Actors.Tests.LoadBalancing;
+namespace Actors.Tests.Grains.LoadBalancing;
 
 public class LeastConnectionsTests
 {

@@ -1,6 +1,6 @@
 using Actors.Grains.LoadBalancing;
 
-namespace Actors.Tests.LoadBalancing;
+namespace Actors.Tests.Grains.LoadBalancing;
 
 public class SmoothWeightedRoundRobinTests
 {

@@ -1,7 +1,7 @@
 using Actors.Grains.Health;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Actors.Tests.Health;
+namespace Actors.Tests.Grains.Health;
 
 /// <summary>The passive health breaker on a fake clock: time moves only when the test advances it.</summary>
 public class CircuitBreakerTests

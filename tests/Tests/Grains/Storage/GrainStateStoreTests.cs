@@ -2,7 +2,7 @@ using Actors.Grains.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Storage;
 
-namespace Actors.Tests.Storage;
+namespace Actors.Tests.Grains.Storage;
 
 public class GrainStateStoreTests
 {
