@@ -129,6 +129,9 @@ public sealed class ProxyHandler(
             excluded = choice.Excluded;
         }
         (AttemptResult Result, int Target)? last = null;
+        // Targets that asked this request for a pause: picked again, every other one was tried (the grain may not
+        // have heard of the pause yet), so the answer is the pause, not another call to a rate-limited provider.
+        var cooling = new RequestCooldowns();
         for (var number = 0; number <= route.Spec.Balancer.Retries; number++)
         {
             // 5. Pick
@@ -141,6 +144,7 @@ public sealed class ProxyHandler(
                 var noneLeft = refusal!.Outcome is ProxyOutcome.NoOtherTarget or ProxyOutcome.NoTargetAvailable;
                 return noneLeft && last is { } failed ? ProxyOutcomes.ForAttempt(failed.Result, failed.Target) : refusal;
             }
+            if (cooling.Covers(target.Index, time.GetUtcNow()) is { } wait) return new ProxyAnswer(ProxyOutcome.TargetsCooling, RetryAfter: wait);
             if (target.Problem is not null)
             {
                 logger.LogError("Route {Route} target {Target}: {Problem}", route.Name, target, target.Problem);
@@ -151,6 +155,7 @@ public sealed class ProxyHandler(
             if (result is null) return new ProxyAnswer(ProxyOutcome.InvalidRequest, prepareError);
             if (result.Delivered || context.RequestAborted.IsCancellationRequested) return null;
             last = (result, target.Index);
+            if (result.Cooldown is { } cooldown) cooling.Add(target.Index, time.GetUtcNow() + cooldown);
             // an answer made of this failure says how many tries it took, as a provider's answer does
             context.Response.Headers[HeaderTransformer.AttemptsHeader] = log.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!result.FailsOver || time.GetUtcNow() >= request.Deadline) break;
@@ -168,6 +173,23 @@ public sealed class ProxyHandler(
     {
         var bit = 1UL << target;
         return (excluded & bit) != 0 ? bit : excluded | bit;
+    }
+
+    /// <summary>The cooldowns the providers of one request's attempts asked for, and the earliest end among them.</summary>
+    private struct RequestCooldowns
+    {
+        private ulong _targets;
+        private DateTimeOffset _earliestEnd;
+
+        public void Add(int target, DateTimeOffset end)
+        {
+            _earliestEnd = _targets == 0 || end < _earliestEnd ? end : _earliestEnd;
+            _targets |= 1UL << target;
+        }
+
+        /// <returns>How long until the first of them ends, when <paramref name="target"/> is one; else null.</returns>
+        public readonly TimeSpan? Covers(int target, DateTimeOffset now) =>
+            (_targets & (1UL << target)) != 0 && _earliestEnd > now ? _earliestEnd - now : null;
     }
 
     /// <summary>One try at one target: which, the how-manieth for this request, and the pick that chose it.</summary>
