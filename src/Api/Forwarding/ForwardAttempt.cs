@@ -65,6 +65,17 @@ public sealed class ForwardAttempt : IDisposable
         return _timeout.Token;
     }
 
+    /// <summary>
+    /// As <see cref="NextRead"/>, for a body read before any of it reaches the client (held back for failover, or
+    /// read whole to translate): the request's deadline still bounds it, so a provider dripping its answer cannot
+    /// hold the client past <c>Gateway:RequestDeadline</c>.
+    /// </summary>
+    public CancellationToken NextReadBeforeAnswer()
+    {
+        _timeout.CancelAfter(Capped(ReadTimeout));
+        return _timeout.Token;
+    }
+
     private TimeSpan Capped(TimeSpan t) => TimeSpan.FromTicks(Math.Max(0, Math.Min(t.Ticks, (Deadline - _time.GetUtcNow()).Ticks)));
 
     public void Dispose() => _timeout.Dispose();

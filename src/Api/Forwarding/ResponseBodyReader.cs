@@ -14,7 +14,10 @@ public enum BodyReadResult
     Canceled,
 }
 
-/// <summary>Reads the start of a provider's body, or all of it, into a pooled buffer: never more than a limit.</summary>
+/// <summary>
+/// Reads the start of a provider's body, or all of it, into a pooled buffer before the client sees any of it: never
+/// more than a limit, and never past the request's deadline.
+/// </summary>
 public static class ResponseBodyReader
 {
     public static async Task<BodyReadResult> ReadAsync(Stream input, ForwardAttempt attempt, ArrayPoolBufferWriter<byte> into, int limit)
@@ -24,7 +27,7 @@ public static class ResponseBodyReader
             while (into.WrittenCount < limit)
             {
                 var memory = into.GetMemory(Math.Min(StreamCopier.BufferSize, limit - into.WrittenCount));
-                var read = await input.ReadAsync(memory[..Math.Min(memory.Length, limit - into.WrittenCount)], attempt.NextRead());
+                var read = await input.ReadAsync(memory[..Math.Min(memory.Length, limit - into.WrittenCount)], attempt.NextReadBeforeAnswer());
                 if (read == 0) return BodyReadResult.Complete;
                 into.Advance(read);
             }

@@ -103,6 +103,7 @@ public sealed class AdminEndpointsTests(AdminClusterFixture fixture) : IClassFix
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(fixture.Cluster.Client)
+            .AddSingleton(TimeProvider.System)
             .AddSingleton(ProviderRegistry.Default)
             .AddSingleton<RouteTableHolder>()
             .AddSingleton<ConfigSync>()

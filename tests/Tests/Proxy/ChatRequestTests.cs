@@ -1,14 +1,9 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Json.Nodes;
-using Actors.Api.Providers;
 using Actors.Api.Proxy;
-using Actors.Api.Providers.Exchanges;
-using Actors.Api.Routing;
-using Actors.Grains.Interfaces.Configuration;
 
 namespace Actors.Tests.Proxy;
 
+/// <summary>What the check step accepts as an OpenAI chat request.</summary>
 public class ChatRequestTests
 {
     private static bool TryParse(string body, out string? error)

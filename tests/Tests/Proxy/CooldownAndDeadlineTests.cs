@@ -77,4 +77,29 @@ public sealed class CooldownAndDeadlineTests : TestWithUpstreams
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(firstAttemptOutlivesTheDeadline ? 0 : 1, healthy.Requests.Count);
     }
+
+    [Fact]
+    public async Task An_answer_dripped_slower_than_the_deadline_ends_at_the_deadline_with_504()
+    {
+        // 200 bytes a byte every 250 ms: each read is well within read_timeout, the whole far past the 2 s deadline.
+        var dripping = Own(await RawUpstream.StartAsync(async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 200;
+            for (var i = 0; i < 200 && !context.RequestAborted.IsCancellationRequested; i++)
+            {
+                await context.Response.Body.WriteAsync(new[] { (byte)' ' }, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(250, context.RequestAborted);
+            }
+        }));
+        var gateway = new GatewaySettings { RequestDeadline = TimeSpan.FromSeconds(2) };
+        var host = await Own(PipelineHost.StartAsync(SeedFiles.SeedYamlWithUpstreams(dripping.Url, dripping.Url), gateway));
+        host.Client.Timeout = TimeSpan.FromSeconds(40);
+
+        using var response = await host.ChatAsync("/route1");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
 }
