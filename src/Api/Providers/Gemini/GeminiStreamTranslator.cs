@@ -5,7 +5,8 @@ namespace Actors.Api.Providers.Gemini;
 
 /// <summary>
 /// Gemini's <c>alt=sse</c> stream: every event is a whole <c>GenerateContentResponse</c> carrying the next piece of
-/// text or whole function calls; the last has the finish reason; usage comes with the pieces, the last count final.
+/// text or whole function calls (with their thought signatures); the last has the finish reason; usage comes with
+/// the pieces, the last count final. An <c>error</c> event mid-stream becomes OpenAI's error event.
 /// </summary>
 public sealed class GeminiStreamTranslator(string model, bool includeUsage) : SseStreamTranslator(model, includeUsage)
 {
@@ -25,8 +26,10 @@ public sealed class GeminiStreamTranslator(string model, bool includeUsage) : Ss
         if (answer.ModelVersion is { } version) Chunks.Model = version;
         if (answer.PromptTokens is { } prompt) Chunks.PromptTokens = prompt;
         if (answer.CompletionTokens is { } completion) Chunks.CompletionTokens = completion;
+        if (answer.ReasoningTokens is { } reasoning) Chunks.ReasoningTokens = reasoning;
+        if (answer.CachedTokens is { } cached) Chunks.CachedTokens = cached;
         Chunks.Text(output, answer.Text);
-        foreach (var call in answer.ToolCalls) Chunks.ToolCallStart(output, _toolCalls++, call.Id, call.Name, call.Arguments);
+        foreach (var call in answer.ToolCalls) Chunks.ToolCallStart(output, _toolCalls++, call.Id, call.Name, call.Arguments, call.ExtraContent);
         if (answer.FinishReason is not null || answer.Blocked)
             Chunks.Finish(output, GeminiDriver.FinishReason(answer.FinishReason, _toolCalls > 0, answer.Blocked));
     }
