@@ -18,7 +18,9 @@ public sealed class GeminiStreamTranslator(string model, bool includeUsage) : Ss
         if (document is null) return;
         if (document.RootElement.TryGetProperty("error", out var error))
         {
-            Chunks.Error(output, Json.String(error, "message") ?? "gemini stream error", Json.String(error, "status") ?? ProviderErrors.Server);
+            // OpenAI's type for Google's HTTP code (500 INTERNAL is a server_error, 429 RESOURCE_EXHAUSTED a rate_limit_error).
+            var code = Json.Long(error, "code") is { } number and >= 400 and < 600 ? (int)number : 500;
+            Chunks.Error(output, Json.String(error, "message") ?? "gemini stream error", ProviderErrors.TypeFor(ProviderErrors.ClientStatus(code)));
             return;
         }
         var answer = GeminiAnswer.Read(document.RootElement);
