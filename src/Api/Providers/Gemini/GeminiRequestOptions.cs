@@ -249,7 +249,10 @@ public sealed record GeminiRequestOptions
             foreach (var part in Json.Array(Json.At(message, "content")))
             {
                 var place = $"messages[{i}].content[{j}]";
-                switch (part.ValueKind == JsonValueKind.Object ? Json.String(part, "type") : "text")
+                // A part without a type is read by what it holds, as ContentPart reads it.
+                var type = part.ValueKind != JsonValueKind.Object ? "text"
+                    : Json.String(part, "type") ?? (part.TryGetProperty("text", out _) ? "text" : part.TryGetProperty("image_url", out _) ? "image_url" : null);
+                switch (type)
                 {
                     case "text" when part.ValueKind == JsonValueKind.String || Json.String(part, "text") is not null:
                         break;

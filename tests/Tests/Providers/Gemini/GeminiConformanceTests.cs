@@ -302,7 +302,7 @@ public sealed class GeminiConformanceTests
     public void Client_side_fields_are_ignored_on_purpose_and_nothing_else_is()
     {
         var (body, _) = Write(_driver, """
-            {"messages":[{"role":"user","content":"Hi"}],"user":"u1","safety_identifier":"s","metadata":{"a":"b"},"store":true,"service_tier":"auto",
+            {"messages":[{"role":"user","content":[{"text":"Hi"}]}],"user":"u1","safety_identifier":"s","metadata":{"a":"b"},"store":true,"service_tier":"auto",
              "stream_options":{"include_usage":true},"prompt_cache_key":"k","prompt_cache_retention":"24h","prediction":{"type":"content","content":"x"},
              "parallel_tool_calls":true,"verbosity":"medium","modalities":["text"],"seed":null}
             """, Flash25);
