@@ -45,8 +45,14 @@ public sealed class GeminiDriver : IProviderDriver
     public static bool IsVertex(ProviderTarget target) =>
         target.Option("gemini.api_endpoint") is not null && target.Option("gemini.project_id") is not null && target.Option("gemini.location_id") is not null;
 
-    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body) =>
-        NativeRequest(target, OpenAIChatRequest.Translate(openAIRequest, target, body, GeminiRequestWriter.Write));
+    /// <remarks>Every member of the client's request is translated or refused (<see cref="GeminiRequestOptions"/>) before a byte is written.</remarks>
+    public ProviderRequest WriteRequest(ReadOnlySpan<byte> openAIRequest, ProviderTarget target, IBufferWriter<byte> body)
+    {
+        var options = GeminiRequestOptions.Read(openAIRequest);
+        var request = OpenAIChatRequest.Parse(openAIRequest, target);
+        GeminiRequestWriter.Write(request, options, target, body);
+        return NativeRequest(target, request.Stream);
+    }
 
     public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new() { Stream = stream };
 
@@ -63,26 +69,51 @@ public sealed class GeminiDriver : IProviderDriver
                 FinishReason = FinishReason(answer.FinishReason, answer.ToolCalls.Count > 0, answer.Blocked),
                 PromptTokens = answer.PromptTokens ?? 0,
                 CompletionTokens = answer.CompletionTokens ?? 0,
+                CachedTokens = answer.CachedTokens,
+                ReasoningTokens = answer.ReasoningTokens,
             };
         });
 
     public IStreamTranslator? CreateStreamTranslator(ProviderTarget target, bool includeUsage) =>
         new GeminiStreamTranslator(target.ModelName, includeUsage);
 
-    /// <remarks><c>{"error":{"code":429,"message":"...","status":"RESOURCE_EXHAUSTED"}}</c>, sometimes inside an array.</remarks>
-    public TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody) =>
-        ProviderErrors.Translate(Name, status, providerBody, root =>
+    /// <remarks>
+    /// <c>{"error":{"code":429,"message":"...","status":"RESOURCE_EXHAUSTED"}}</c>, sometimes inside an array. A key
+    /// Google does not know comes as a 400 whose <c>details</c> say <c>API_KEY_INVALID</c>: OpenAI answers that 401.
+    /// </remarks>
+    public TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody)
+    {
+        if (status == 400 && IsInvalidKey(providerBody)) status = 401;
+        return ProviderErrors.Translate(Name, status, providerBody, root =>
         {
-            var error = Json.At(root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0 ? root[0] : root, "error");
+            var error = ErrorOf(root);
             return new(Json.String(error, "message"), Json.String(error, "status"));
         });
+    }
 
-    /// <summary><c>finishReason</c> → OpenAI's; a stop with function calls is <c>tool_calls</c>, as OpenAI reports it.</summary>
+    private static JsonElement ErrorOf(JsonElement root) =>
+        Json.At(root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0 ? root[0] : root, "error");
+
+    private static bool IsInvalidKey(ReadOnlySpan<byte> body)
+    {
+        using var document = Json.TryParse(body);
+        return document is not null
+            && Json.Array(Json.At(ErrorOf(document.RootElement), "details")).Any(d => Json.String(d, "reason") == "API_KEY_INVALID");
+    }
+
+    /// <summary>
+    /// <c>finishReason</c> → OpenAI's; a stop with function calls is <c>tool_calls</c>, as OpenAI reports it. Blocked
+    /// content is <c>content_filter</c>. A function call Gemini failed to make (<c>MALFORMED_FUNCTION_CALL</c>,
+    /// <c>UNEXPECTED_TOOL_CALL</c>, <c>TOO_MANY_TOOL_CALLS</c>) has no calls to run, so it is a <c>stop</c>, never
+    /// <c>tool_calls</c>; OpenAI has no value of its own for it and clients know only OpenAI's.
+    /// </summary>
     public static string FinishReason(string? reason, bool calledTools, bool blocked) => reason switch
     {
         _ when blocked => FinishReasons.ContentFilter,
         "MAX_TOKENS" => FinishReasons.Length,
-        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII" or "IMAGE_SAFETY" or "LANGUAGE" => FinishReasons.ContentFilter,
+        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII" or "IMAGE_SAFETY" or "IMAGE_PROHIBITED_CONTENT"
+            or "IMAGE_RECITATION" or "LANGUAGE" => FinishReasons.ContentFilter,
+        "MALFORMED_FUNCTION_CALL" or "UNEXPECTED_TOOL_CALL" or "TOO_MANY_TOOL_CALLS" => FinishReasons.Stop,
         _ when calledTools => FinishReasons.ToolCalls,
         _ => FinishReasons.Stop,
     };

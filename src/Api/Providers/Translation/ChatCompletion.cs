@@ -13,6 +13,10 @@ public sealed record ChatCompletion
     public required string FinishReason { get; init; }
     public long PromptTokens { get; init; }
     public long CompletionTokens { get; init; }
+    /// <summary>Of <see cref="PromptTokens"/>, those read from the provider's cache (OpenAI's <c>prompt_tokens_details.cached_tokens</c>); null when unknown.</summary>
+    public long? CachedTokens { get; init; }
+    /// <summary>Of <see cref="CompletionTokens"/>, those spent thinking (OpenAI's <c>completion_tokens_details.reasoning_tokens</c>); null when unknown.</summary>
+    public long? ReasoningTokens { get; init; }
 
     /// <summary>The OpenAI <c>chat.completion</c>, <c>created</c> at the current time of <paramref name="time"/> (the system clock unless given).</summary>
     public TranslatedResponse ToResponse(TimeProvider? time = null)
@@ -72,7 +76,7 @@ public sealed record ChatCompletion
         writer.WriteString("finish_reason", FinishReason);
         writer.WriteEndObject();
         writer.WriteEndArray();
-        WriteUsage(writer, PromptTokens, CompletionTokens);
+        WriteUsage(writer, PromptTokens, CompletionTokens, CachedTokens, ReasoningTokens);
         writer.WriteEndObject();
     }
 
@@ -89,9 +93,18 @@ public sealed record ChatCompletion
             writer.WriteString("name", call.Name);
             writer.WriteString("arguments", call.Arguments);
             writer.WriteEndObject();
+            WriteExtraContent(writer, call.ExtraContent);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+    }
+
+    /// <summary>A tool call's <c>extra_content</c> member (<see cref="ToolCall.ExtraContent"/>), when it has one.</summary>
+    public static void WriteExtraContent(Utf8JsonWriter writer, string? extraContent)
+    {
+        if (extraContent is null) return;
+        writer.WritePropertyName("extra_content");
+        writer.WriteRawValue(extraContent);
     }
 
     public static void WriteUsage(Utf8JsonWriter writer, long prompt, long completion)
@@ -100,6 +113,31 @@ public sealed record ChatCompletion
         writer.WriteNumber("prompt_tokens", prompt);
         writer.WriteNumber("completion_tokens", completion);
         writer.WriteNumber("total_tokens", prompt + completion);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The usage with OpenAI's details: <c>prompt_tokens_details.cached_tokens</c> and
+    /// <c>completion_tokens_details.reasoning_tokens</c>, each written only when the provider said.
+    /// </summary>
+    public static void WriteUsage(Utf8JsonWriter writer, long prompt, long completion, long? cachedTokens, long? reasoningTokens)
+    {
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("prompt_tokens", prompt);
+        writer.WriteNumber("completion_tokens", completion);
+        writer.WriteNumber("total_tokens", prompt + completion);
+        if (cachedTokens is { } cached)
+        {
+            writer.WriteStartObject("prompt_tokens_details");
+            writer.WriteNumber("cached_tokens", cached);
+            writer.WriteEndObject();
+        }
+        if (reasoningTokens is { } reasoning)
+        {
+            writer.WriteStartObject("completion_tokens_details");
+            writer.WriteNumber("reasoning_tokens", reasoning);
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
     }
 

@@ -18,6 +18,10 @@ public sealed class ChunkWriter(string model, bool includeUsage, TimeProvider? t
     public string Model { get; set; } = model;
     public long PromptTokens { get; set; }
     public long CompletionTokens { get; set; }
+    /// <summary>Of <see cref="PromptTokens"/>, those read from the provider's cache; null when unknown.</summary>
+    public long? CachedTokens { get; set; }
+    /// <summary>Of <see cref="CompletionTokens"/>, those spent thinking; null when unknown.</summary>
+    public long? ReasoningTokens { get; set; }
     public bool Finished => _finished;
 
     public void Text(IBufferWriter<byte> output, string text)
@@ -26,7 +30,8 @@ public sealed class ChunkWriter(string model, bool includeUsage, TimeProvider? t
         Chunk(output, w => w.WriteString("content", text), null);
     }
 
-    public void ToolCallStart(IBufferWriter<byte> output, int index, string id, string name, string arguments = "") =>
+    /// <param name="extraContent">The call's <c>extra_content</c> (<see cref="ToolCall.ExtraContent"/>), null for none.</param>
+    public void ToolCallStart(IBufferWriter<byte> output, int index, string id, string name, string arguments = "", string? extraContent = null) =>
         Chunk(output, w =>
         {
             w.WriteStartArray("tool_calls");
@@ -38,6 +43,7 @@ public sealed class ChunkWriter(string model, bool includeUsage, TimeProvider? t
             w.WriteString("name", name);
             w.WriteString("arguments", arguments);
             w.WriteEndObject();
+            ChatCompletion.WriteExtraContent(w, extraContent);
             w.WriteEndObject();
             w.WriteEndArray();
         }, null);
@@ -94,7 +100,7 @@ public sealed class ChunkWriter(string model, bool includeUsage, TimeProvider? t
                 WriteHead(w);
                 w.WriteStartArray("choices");
                 w.WriteEndArray();
-                ChatCompletion.WriteUsage(w, PromptTokens, CompletionTokens);
+                ChatCompletion.WriteUsage(w, PromptTokens, CompletionTokens, CachedTokens, ReasoningTokens);
                 w.WriteEndObject();
             });
         }

@@ -130,9 +130,18 @@ public sealed record ContentPart(string? Text, string? ImageUrl)
 /// <summary>A function call the assistant made; <see cref="Arguments"/> is the JSON text OpenAI carries.</summary>
 public sealed record ToolCall(string Id, string Name, string Arguments)
 {
+    /// <summary>
+    /// The call's <c>extra_content</c> as JSON text (null without one): provider data an OpenAI-compatible API attaches
+    /// to a call and wants back with it, such as Gemini's <c>{"google":{"thought_signature":"..."}}</c>.
+    /// </summary>
+    public string? ExtraContent { get; init; }
+
     public static ToolCall? Read(JsonElement call) =>
         call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out var function)
-            ? ReadFunction(function, Json.String(call, "id") ?? "")
+            && ReadFunction(function, Json.String(call, "id") ?? "") is { } read
+            ? call.TryGetProperty("extra_content", out var extra) && extra.ValueKind == JsonValueKind.Object
+                ? read with { ExtraContent = extra.GetRawText() }
+                : read
             : null;
 
     public static ToolCall? ReadFunction(JsonElement function, string id) =>
