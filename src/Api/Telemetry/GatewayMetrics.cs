@@ -41,7 +41,7 @@ public sealed class GatewayMetrics : IDisposable
             RouteTokens: new CounterCells(_meter, "actors_tokens", "Tokens by route, target and token_type (prompt, completion)"));
         _latency = _meter.CreateHistogram<double>("ai_llm_provider_latency_ms", description: "Time taken by LLM providers to return a response (Kong's series)");
         _timeToFirstToken = _meter.CreateHistogram<double>("actors_time_to_first_token_ms", description: "Time to the first streamed byte, by route and target");
-        _failovers = _meter.CreateCounter<long>("actors_failovers", description: "Attempts that failed and moved the request to another target");
+        _failovers = _meter.CreateCounter<long>("actors_failovers", description: "Attempts that failed in a way the route fails over on (another target is tried unless retries or the deadline ran out)");
         _localPicks = _meter.CreateCounter<long>("actors_local_picks", description: "Targets this node picked itself because the route grain could not be reached");
         _cooldowns = _meter.CreateCounter<long>("actors_cooldowns", description: "Rate-limited answers that put a target in a cooldown, by route and target");
     }
@@ -69,7 +69,7 @@ public sealed class GatewayMetrics : IDisposable
         if (result.FirstByteMs is { } firstByte) _timeToFirstToken.Record(firstByte, series.OurLabels);
         if (result.PromptTokens > 0) series.RoutePromptTokens.Add(result.PromptTokens);
         if (result.CompletionTokens > 0) series.RouteCompletionTokens.Add(result.CompletionTokens);
-        if (!result.Delivered && result.Error is { } failure) _failovers.Add(1, Append(series.OurLabels, "reason", failure.Reason()));
+        if (!result.Delivered && result.FailsOver && result.Error is { } failure) _failovers.Add(1, Append(series.OurLabels, "reason", failure.Reason()));
     }
 
     private void RecordKongSeries(TargetSeries series, ResolvedTarget target, AttemptResult result, double latencyMs)

@@ -159,6 +159,18 @@ public sealed class GatewayMetricsTests : IDisposable
     }
 
     [Fact]
+    public void A_failure_the_route_does_not_fail_over_on_is_no_failover()
+    {
+        var table = Table(("chat", [Target("gpt-4o")]));
+
+        // e.g. a 500 under Kong's default criteria, or a timeout of a sent POST without non_idempotent
+        Record(table, "chat", 0, new AttemptResult { Status = 500, Error = ForwarderError.FailoverStatus, FailsOver = false });
+        Record(table, "chat", 0, new AttemptResult { Status = 504, Error = ForwarderError.RequestTimedOut, FailsOver = false });
+
+        Assert.Empty(_capture.Collect("actors_failovers"));
+    }
+
+    [Fact]
     public void Time_to_first_token_is_recorded_for_streams_only_under_our_labels()
     {
         var table = Table(("chat", [Target("gpt-4o")]));
