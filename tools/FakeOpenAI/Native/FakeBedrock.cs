@@ -24,7 +24,7 @@ public static class FakeBedrock
     private static async Task HandleAsync(HttpContext context, FakeOpenAIServer server, bool stream)
     {
         var body = await server.AcceptAsync(context, status => new JsonObject { ["message"] = $"fake upstream failure {status}" });
-        if (body is null || await RefusedUnsignedAsync(context)) return;
+        if (body is null || await RefusedUnsignedAsync(context, body)) return;
         var request = ParseObject(body);
         if ((request is null ? "Malformed input request" : Check(request)) is { } problem)
         {
@@ -40,14 +40,16 @@ public static class FakeBedrock
         else await JsonAsync(context, 200, Response(answer));
     }
 
-    /// <summary>A request without a SigV4 signature for the <c>bedrock</c> service gets AWS's 403; true when it did.</summary>
-    public static async Task<bool> RefusedUnsignedAsync(HttpContext context)
+    /// <summary>
+    /// A request without a valid SigV4 signature for the <c>bedrock</c> service gets AWS's 403 (<see cref="FakeSigV4"/>:
+    /// temporary credentials without their signed <c>x-amz-security-token</c> are <c>UnrecognizedClientException</c>,
+    /// a wrong signature <c>InvalidSignatureException</c>); true when it did.
+    /// </summary>
+    public static async Task<bool> RefusedUnsignedAsync(HttpContext context, string body)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal) && authorization.Contains("/bedrock/aws4_request")
-            && authorization.Contains("SignedHeaders=") && !string.IsNullOrEmpty(context.Request.Headers["x-amz-date"])) return false;
-        context.Response.Headers["x-amzn-ErrorType"] = "MissingAuthenticationTokenException";
-        await JsonAsync(context, 403, new JsonObject { ["message"] = "Missing Authentication Token" });
+        if (FakeSigV4.Check(context, System.Text.Encoding.UTF8.GetBytes(body), "bedrock") is not { } refusal) return false;
+        context.Response.Headers["x-amzn-ErrorType"] = refusal.JsonCode;
+        await JsonAsync(context, 403, new JsonObject { ["message"] = refusal.Message });
         return true;
     }
 

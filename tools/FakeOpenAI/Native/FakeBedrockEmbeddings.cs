@@ -19,7 +19,7 @@ public static class FakeBedrockEmbeddings
     public static async Task HandleAsync(HttpContext context, FakeOpenAIServer server)
     {
         var body = await server.AcceptAsync(context, status => new JsonObject { ["message"] = $"fake upstream failure {status}" });
-        if (body is null || await FakeBedrock.RefusedUnsignedAsync(context)) return;
+        if (body is null || await FakeBedrock.RefusedUnsignedAsync(context, body)) return;
         var model = Uri.UnescapeDataString(context.Request.RouteValues["modelId"]!.ToString()!);
         var request = ParseObject(body);
         var cohere = model.Contains("cohere.", StringComparison.Ordinal);

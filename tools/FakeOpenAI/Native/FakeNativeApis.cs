@@ -15,6 +15,7 @@ public static class FakeNativeApis
         FakeAzure.Map(app, server);
         FakeGemini.Map(app, server);
         FakeBedrock.Map(app, server);
+        FakeSts.Map(app, server);
         FakeOllama.Map(app, server);
         FakeCohere.Map(app, server);
         FakeCohereEmbeddings.Map(app, server);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Actors.Api.Providers.Bedrock.Credentials;
 using Actors.Api.Providers.Embeddings;
 using Actors.Api.Providers.Translation;
 using Kong = Actors.Grains.Interfaces.Configuration.RouteTypes;
@@ -9,14 +10,24 @@ namespace Actors.Api.Providers.Bedrock;
 
 /// <summary>
 /// Amazon Bedrock's Converse API (<c>/model/{id}/converse</c>, <c>/converse-stream</c> when streaming), signed with
-/// SigV4 from the target's <c>aws_access_key_id</c>/<c>aws_secret_access_key</c> (else <c>AWS_ACCESS_KEY_ID</c>/
-/// <c>AWS_SECRET_ACCESS_KEY</c>) for <c>bedrock.aws_region</c> (else <c>AWS_REGION</c>/<c>AWS_DEFAULT_REGION</c>), as Kong does.
+/// SigV4 for <c>bedrock.aws_region</c> (else <c>AWS_REGION</c>/<c>AWS_DEFAULT_REGION</c>) with the credentials
+/// <see cref="BedrockCredentials"/> finds: the target's <c>aws_access_key_id</c>/<c>aws_secret_access_key</c>, else the
+/// node's environment, shared files or web identity, optionally assuming <c>bedrock.aws_assume_role_arn</c>, as Kong does.
 /// </summary>
-public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time) : IProviderDriver
+/// <param name="sts">The client STS calls go through (web identity, assume role).</param>
+public sealed class BedrockDriver(Func<string, string?> environment, TimeProvider time, HttpClient? sts = null) : IProviderDriver
 {
     private const string Converse = "/converse", ConverseStream = "/converse-stream", Invoke = "/invoke";
 
+    /// <summary>STS calls of every driver without its own client: short, as a request may be waiting for them.</summary>
+    private static readonly HttpClient SharedSts = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private readonly BedrockCredentials _credentials = new(environment, time, sts ?? SharedSts);
+
     public BedrockDriver() : this(Environment.GetEnvironmentVariable, TimeProvider.System) { }
+
+    /// <summary>Where this driver's targets get their credentials (tests look at its caches).</summary>
+    public BedrockCredentials Credentials => _credentials;
 
     public string Name => "bedrock";
 
@@ -47,15 +58,22 @@ public sealed class BedrockDriver(Func<string, string?> environment, TimeProvide
 
     public ProviderRequest NativeRequest(ProviderTarget target, bool stream) => new() { Stream = stream, Sign = Signer(target) };
 
-    /// <summary>Null without credentials: the request goes unsigned and AWS answers 403, which fails over as usual.</summary>
+    /// <summary>
+    /// Signs with the target's credentials, fetched (or refreshed) when due: the seam is synchronous, so a request that
+    /// finds none valid waits for them; one that finds none at all, or whose source fails, goes unsigned and AWS answers
+    /// 403, which fails over as usual.
+    /// </summary>
     private Func<HttpRequestMessage, ReadOnlyMemory<byte>, IEnumerable<KeyValuePair<string, string>>>? Signer(ProviderTarget target)
     {
-        var keyId = target.AwsAccessKeyId ?? environment("AWS_ACCESS_KEY_ID");
-        var secret = target.AwsSecretAccessKey ?? environment("AWS_SECRET_ACCESS_KEY");
-        if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret)) return null;
         var configuredRegion = Region(target);
+        if (_credentials.For(target, configuredRegion, out _) is not { } credentials) return null;
         return (message, body) =>
-            new SigV4Signer(keyId, secret, configuredRegion ?? RegionOf(message.RequestUri) ?? "us-east-1", "bedrock", time).Sign(message, body);
+        {
+            AwsCredentials? current;
+            try { current = credentials(); }
+            catch (Exception ex) when (ex is AwsCredentialsException or OperationCanceledException) { current = null; }
+            return current is null ? [] : new SigV4Signer(current, configuredRegion ?? RegionOf(message.RequestUri) ?? "us-east-1", "bedrock", time).Sign(message, body);
+        };
     }
 
     private string? Region(ProviderTarget target) =>

@@ -1,27 +1,37 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Actors.Api.Providers.Bedrock.Credentials;
 
 namespace Actors.Api.Providers.Bedrock;
 
 /// <summary>
-/// AWS Signature Version 4 for one request (header form): signs <c>host</c> and <c>x-amz-date</c> with a key derived
-/// from the secret, date, region and service, and returns the headers to add. Checked against AWS's published test suite.
+/// AWS Signature Version 4 for one request (header form): signs <c>host</c> and <c>x-amz-date</c> (and, with temporary
+/// credentials, <c>x-amz-security-token</c>) with a key derived from the secret, date, region and service, and returns the
+/// headers to add. Checked against AWS's published test suite.
 /// </summary>
 /// <remarks>
 /// No NuGet signer fits a plain <see cref="HttpRequestMessage"/>: AWSSDK.Core's signs its own internal request type only.
 /// </remarks>
-public sealed class SigV4Signer(string accessKeyId, string secretAccessKey, string region, string service, TimeProvider time)
+public sealed class SigV4Signer(AwsCredentials credentials, string region, string service, TimeProvider time)
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
+
+    /// <summary>The header temporary credentials' session token travels in; it is signed with the others.</summary>
+    public const string SecurityTokenHeader = "x-amz-security-token";
+
+    public SigV4Signer(string accessKeyId, string secretAccessKey, string region, string service, TimeProvider time)
+        : this(new AwsCredentials(accessKeyId, secretAccessKey), region, service, time) { }
 
     public IEnumerable<KeyValuePair<string, string>> Sign(HttpRequestMessage request, ReadOnlyMemory<byte> body)
     {
         var uri = request.RequestUri ?? throw new ArgumentException("the request has no URL", nameof(request));
         var now = time.GetUtcNow().UtcDateTime;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var authorization = Authorization(request.Method.Method, uri.AbsolutePath, uri.Query, [new("host", uri.Authority), new("x-amz-date", amzDate)], body.Span, amzDate);
-        return [new("x-amz-date", amzDate), new("Authorization", authorization)];
+        List<KeyValuePair<string, string>> signed = [new("host", uri.Authority), new("x-amz-date", amzDate)];
+        if (credentials.SessionToken is { Length: > 0 } token) signed.Add(new(SecurityTokenHeader, token));
+        var authorization = Authorization(request.Method.Method, uri.AbsolutePath, uri.Query, signed, body.Span, amzDate);
+        return [.. signed.Skip(1), new("Authorization", authorization)];
     }
 
     /// <summary>
@@ -35,9 +45,9 @@ public sealed class SigV4Signer(string accessKeyId, string secretAccessKey, stri
         var signedHeaders = string.Join(';', headers.Select(h => h.Key.ToLowerInvariant()).Order(StringComparer.Ordinal));
         var canonical = CanonicalRequest(method, path, query, headers, body);
         var toSign = $"{Algorithm}\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-        var key = Hmac(Hmac(Hmac(Hmac(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), date), region), service), "aws4_request");
+        var key = Hmac(Hmac(Hmac(Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date), region), service), "aws4_request");
         var signature = Hex(Hmac(key, toSign));
-        return $"{Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
+        return $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
     }
 
     public static string CanonicalRequest(string method, string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers, ReadOnlySpan<byte> body)
