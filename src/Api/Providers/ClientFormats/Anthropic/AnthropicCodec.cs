@@ -6,10 +6,11 @@ using Actors.Api.Providers.Translation;
 namespace Actors.Api.Providers.ClientFormats.Anthropic;
 
 /// <summary>Anthropic's Messages API ↔ the internal OpenAI chat shape, for targets that are not Anthropic.</summary>
-public sealed class AnthropicCodec : IClientCodec
+/// <param name="traits">What the target's internal request may carry; null: decided from the target alone.</param>
+public sealed class AnthropicCodec(InternalTarget? traits = null) : IClientCodec
 {
     public void WriteInternalRequest(JsonElement clientRequest, ProviderTarget target, bool stream, Utf8JsonWriter openAI) =>
-        AnthropicRequestConverter.Write(clientRequest, target, stream, openAI);
+        AnthropicRequestConverter.Write(clientRequest, target, stream, openAI, traits ?? InternalTarget.For(target, null));
 
     public byte[] WriteResponse(ChatCompletion completion) => Json.Write(w =>
     {
