@@ -17,7 +17,30 @@ public sealed class ChunkWriter(string model, bool includeUsage)
     public string Model { get; set; } = model;
     public long PromptTokens { get; set; }
     public long CompletionTokens { get; set; }
+    /// <summary>Prompt tokens read from the provider's cache, reported in the usage chunk when any.</summary>
+    public long CachedTokens { get; set; }
     public bool Finished => _finished;
+
+    /// <summary>A reasoning delta (<c>reasoning_content</c>, as DeepSeek and LiteLLM stream it).</summary>
+    public void Reasoning(IBufferWriter<byte> output, string text)
+    {
+        if (text.Length == 0 || _finished) return;
+        Chunk(output, w => w.WriteString("reasoning_content", text), null);
+    }
+
+    /// <summary>One whole reasoning block (<c>thinking_blocks</c>, signature included) for the client to send back next turn.</summary>
+    public void ThinkingBlock(IBufferWriter<byte> output, Action<Utf8JsonWriter> block)
+    {
+        if (_finished) return;
+        Chunk(output, w =>
+        {
+            w.WriteStartArray("thinking_blocks");
+            w.WriteStartObject();
+            block(w);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }, null);
+    }
 
     public void Text(IBufferWriter<byte> output, string text)
     {
@@ -93,7 +116,7 @@ public sealed class ChunkWriter(string model, bool includeUsage)
                 WriteHead(w);
                 w.WriteStartArray("choices");
                 w.WriteEndArray();
-                ChatCompletion.WriteUsage(w, PromptTokens, CompletionTokens);
+                ChatCompletion.WriteUsage(w, PromptTokens, CompletionTokens, CachedTokens);
                 w.WriteEndObject();
             });
         }
