@@ -10,7 +10,7 @@ namespace Actors.FakeOpenAI.Native;
 /// (<c>thinking: {type: enabled, budget_tokens}</c>) the answer starts with a thinking block whose signature the fake
 /// checks when it comes back, the budget must be 1,024 or more and below <c>max_tokens</c>, temperature only 1, and the
 /// assistant turn before a tool result must start with its thinking block, each refused in Anthropic's words.
-/// A request with <c>cache_control</c> somewhere reports some input tokens read from the cache.
+/// A prompt that says "[cached]" reports some input tokens read from the cache.
 /// </summary>
 public static class FakeAnthropic
 {
@@ -48,7 +48,7 @@ public static class FakeAnthropic
         var answeredTool = messages[^1]!["content"] is JsonArray blocks && blocks.Any(b => String(b?["type"]) == "tool_result");
         var answer = FakeAnswer.For(String(request["model"])!, body, String(request["tools"]?[0]?["name"]), answeredTool);
         var thought = ThinkingEnabled(request) ? $"The user wants {(answer.ToolName is null ? "an answer" : "a search")}; let me think + plan." : null;
-        var cached = body.Contains("\"cache_control\"", StringComparison.Ordinal) ? CachedTokens : 0;
+        var cached = body.Contains("[cached]", StringComparison.Ordinal) ? CachedTokens : 0;
         var id = $"msg_fake_{Interlocked.Increment(ref _counter)}";
         if (request["stream"]?.GetValue<bool>() == true) await StreamAsync(context, server.Behavior, id, answer, thought, cached);
         else await JsonAsync(context, 200, Message(id, answer, thought, cached));
@@ -60,7 +60,7 @@ public static class FakeAnthropic
         ["error"] = new JsonObject { ["type"] = type, ["message"] = message },
     };
 
-    /// <summary>The input tokens a request with <c>cache_control</c> reports read from the cache.</summary>
+    /// <summary>The input tokens a prompt that says "[cached]" reports read from the cache.</summary>
     public const int CachedTokens = 7;
 
     private static bool ThinkingEnabled(JsonObject request) => String(request["thinking"]?["type"]) == "enabled";
