@@ -47,6 +47,9 @@ public static class FakeAnthropic
         var messages = request!["messages"]!.AsArray();
         var answeredTool = messages[^1]!["content"] is JsonArray blocks && blocks.Any(b => String(b?["type"]) == "tool_result");
         var answer = FakeAnswer.For(String(request["model"])!, body, String(request["tools"]?[0]?["name"]), answeredTool);
+        // Structured outputs: the text is JSON of the requested shape (here always {"answer": ...}).
+        if (request["output_config"]?["format"] is JsonObject && answer.ToolName is null)
+            answer = answer with { Text = new JsonObject { ["answer"] = answer.Text }.ToJsonString() };
         var thought = ThinkingEnabled(request) ? $"The user wants {(answer.ToolName is null ? "an answer" : "a search")}; let me think + plan." : null;
         var cached = body.Contains("[cached]", StringComparison.Ordinal) ? CachedTokens : 0;
         var id = $"msg_fake_{Interlocked.Increment(ref _counter)}";
@@ -97,6 +100,8 @@ public static class FakeAnthropic
         if (request["temperature"] is JsonValue t && (t.GetValue<double>() < 0 || t.GetValue<double>() > 1))
             return "temperature: Input should be less than or equal to 1";
         if (request["messages"] is not JsonArray { Count: > 0 } messages) return "messages: Field required";
+        if (request["output_config"]?["format"] is JsonNode format && (String(format["type"]) != "json_schema" || format["schema"] is not JsonObject))
+            return "output_config.format.schema: Field required";
         var previousToolUses = new HashSet<string>();
         for (var i = 0; i < messages.Count; i++)
         {

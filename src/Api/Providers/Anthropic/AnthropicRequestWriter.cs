@@ -7,6 +7,7 @@ namespace Actors.Api.Providers.Anthropic;
 /// <summary>
 /// OpenAI chat → Messages API body: system messages to top-level <c>system</c>, the rest to content blocks with
 /// consecutive same-role messages merged (tool results travel in a user message), <c>max_tokens</c> always set,
+/// <c>response_format</c> with a JSON schema to structured outputs (<c>output_config.format</c>),
 /// <c>reasoning_effort</c> (or Anthropic's own <c>thinking</c>) to extended thinking, with the thinking blocks an
 /// assistant message carries back (<c>thinking_blocks</c>) first in its turn. Every other OpenAI field is translated,
 /// ignored as harmless (listed in <see cref="Ignored"/>), or refused with the field's name (<see cref="CheckFields"/>).
@@ -70,6 +71,7 @@ public static class AnthropicRequestWriter
             thinking.Dispose();
         }
         WriteTools(w, request);
+        WriteOutputFormat(w, request);
         if (request.OtherFields.TryGetValue("user", out var user) && user.StartsWith('"'))
         {
             w.WriteStartObject("metadata");
@@ -89,6 +91,24 @@ public static class AnthropicRequestWriter
         using var document = JsonDocument.Parse(effort);
         var budget = ThinkingBudget(document.RootElement.ValueKind == JsonValueKind.String ? document.RootElement.GetString() : null);
         return budget is null ? null : JsonDocument.Parse($$"""{"type":"enabled","budget_tokens":{{budget}}}""");
+    }
+
+    /// <summary>
+    /// OpenAI's <c>response_format: {type: json_schema, json_schema: {schema}}</c> → Anthropic's structured outputs,
+    /// <c>output_config: {format: {type: json_schema, schema}}</c> (the answer's text is the JSON).
+    /// </summary>
+    private static void WriteOutputFormat(Utf8JsonWriter w, OpenAIChatRequest request)
+    {
+        if (!request.OtherFields.TryGetValue("response_format", out var raw)) return;
+        using var format = JsonDocument.Parse(raw);
+        if (Json.String(format.RootElement, "type") != "json_schema") return;
+        w.WriteStartObject("output_config");
+        w.WriteStartObject("format");
+        w.WriteString("type", "json_schema");
+        w.WritePropertyName("schema");
+        Json.At(Json.At(format.RootElement, "json_schema"), "schema").WriteTo(w);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     /// <summary>OpenAI fields Anthropic's Messages API has no place for, refused by name (a silent drop would change the answer).</summary>
@@ -111,7 +131,8 @@ public static class AnthropicRequestWriter
                 "logit_bias" when value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any() => null,
                 "logit_bias" => "Anthropic has no token biases",
                 "response_format" when Json.String(value, "type") is null or "text" => null,
-                "response_format" => $"Anthropic's Messages API has no '{Json.String(value, "type")}' response format; ask for JSON in the prompt or offer a tool whose input is the schema",
+                "response_format" when Json.String(value, "type") == "json_schema" && Json.At(Json.At(value, "json_schema"), "schema").ValueKind == JsonValueKind.Object => null,
+                "response_format" => $"Anthropic's structured outputs take a JSON schema; '{Json.String(value, "type")}' has none (send type json_schema with a schema)",
                 "modalities" when value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(m => m.ValueKind == JsonValueKind.String && m.GetString() == "text") => null,
                 "modalities" or "audio" => "Anthropic answers in text only",
                 "prediction" => "Anthropic has no predicted outputs",

@@ -472,4 +472,20 @@ public sealed class ConformanceGatewayTests : TestWithUpstreams
         Assert.Contains("the request cannot be sent to provider 'anthropic': 'response_format'", await response.Content.ReadAsStringAsync());
         Assert.Equal(0, anthropic.RequestCount);
     }
+
+    [Fact]
+    public async Task A_json_schema_response_format_reaches_Anthropic_as_structured_outputs()
+    {
+        var anthropic = await FakeAsync();
+        var host = await AnthropicAsync(anthropic, llmFormat: "openai");
+        const string schema = """{"type":"object","properties":{"answer":{"type":"string"}},"required":["answer"],"additionalProperties":false}""";
+
+        var answer = await PostAsync(host, "/r", """{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","strict":true,"schema":""" + schema + "}}}");
+
+        var content = (string)answer["choices"]![0]!["message"]!["content"]!;
+        Assert.Equal("Fake answer from claude-sonnet-4-5.", (string?)JsonNode.Parse(content)!["answer"]);
+        var sent = JsonNode.Parse(anthropic.Requests.Single().Body)!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(schema), sent["output_config"]!["format"]!["schema"]));
+        Assert.Equal("json_schema", (string?)sent["output_config"]!["format"]!["type"]);
+    }
 }
