@@ -133,11 +133,24 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
         var model = request["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : "unknown";
+        if (Refusal(request, model) is { } refusal)
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsync(refusal.ToJsonString(Native.FakeNativeApis.Relaxed));
+            return;
+        }
         var promptTokens = Math.Max(1, body.Length / 4);
         var id = $"chatcmpl-fake-{Interlocked.Increment(ref _counter)}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var content = $"Fake answer from {model}.";
         var completionTokens = content.Split(' ').Length;
+        // As the other fakes: a tool call while tools are offered and no tool result came back yet.
+        var messages = request["messages"] as JsonArray;
+        var answeredTool = messages is { Count: > 0 } && Native.FakeNativeApis.String(messages[^1]?["role"]) == "tool";
+        var tool = answeredTool ? null : Native.FakeNativeApis.String(request["tools"]?[0]?["function"]?["name"]);
+        // Prompt caching is automatic at OpenAI: a prompt that says "[cached]" reports half its tokens read from the cache.
+        var cachedTokens = body.Contains("[cached]", StringComparison.Ordinal) ? promptTokens / 2 : 0;
+        if (tool is not null) (content, completionTokens) = ("", 5);
 
         if (Behavior.ResponseBytes > 0)
         {
@@ -148,7 +161,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         if (request["stream"]?.GetValueKind() == JsonValueKind.True)
         {
             var includeUsage = request["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"]?.GetValueKind() == JsonValueKind.True;
-            await StreamAsync(context, id, created, model, content, includeUsage, promptTokens, completionTokens);
+            await StreamAsync(context, id, created, model, content, tool, includeUsage, promptTokens, completionTokens, cachedTokens);
             return;
         }
 
@@ -162,18 +175,28 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             ["choices"] = new JsonArray(new JsonObject
             {
                 ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null, ["annotations"] = new JsonArray() },
+                ["message"] = tool is null
+                    ? new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null, ["annotations"] = new JsonArray() }
+                    : new JsonObject
+                    {
+                        ["role"] = "assistant", ["content"] = null, ["refusal"] = null, ["annotations"] = new JsonArray(),
+                        ["tool_calls"] = new JsonArray(new JsonObject
+                        {
+                            ["id"] = ToolCallId, ["type"] = "function",
+                            ["function"] = new JsonObject { ["name"] = tool, ["arguments"] = Native.FakeAnswer.ToolArguments },
+                        }),
+                    },
                 ["logprobs"] = null,
-                ["finish_reason"] = "stop",
+                ["finish_reason"] = tool is null ? "stop" : "tool_calls",
             }),
-            ["usage"] = Usage(promptTokens, completionTokens),
+            ["usage"] = Usage(promptTokens, completionTokens, cachedTokens),
             ["service_tier"] = "default",
             ["system_fingerprint"] = null,
         }.ToJsonString());
     }
 
-    private async Task StreamAsync(HttpContext context, string id, long created, string model, string content,
-        bool includeUsage, int promptTokens, int completionTokens)
+    private async Task StreamAsync(HttpContext context, string id, long created, string model, string content, string? tool,
+        bool includeUsage, int promptTokens, int completionTokens, int cachedTokens)
     {
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -191,7 +214,24 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         };
 
         await Send(Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null));
-        var words = content.Split(' ');
+        if (tool is not null)
+        {
+            // The call's name first, then its arguments in two fragments, as OpenAI streams them.
+            await Send(Chunk(new JsonObject
+            {
+                ["tool_calls"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0, ["id"] = ToolCallId, ["type"] = "function",
+                    ["function"] = new JsonObject { ["name"] = tool, ["arguments"] = "" },
+                }),
+            }, null));
+            foreach (var piece in new[] { Native.FakeAnswer.ToolArguments[..5], Native.FakeAnswer.ToolArguments[5..] })
+                await Send(Chunk(new JsonObject
+                {
+                    ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = piece } }),
+                }, null));
+        }
+        var words = tool is null ? content.Split(' ') : [];
         for (var i = 0; i < words.Length; i++)
         {
             if (Behavior.CutStream && i == words.Length / 2)
@@ -201,22 +241,65 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             }
             await Send(Chunk(new JsonObject { ["content"] = (i == 0 ? "" : " ") + words[i] }, null));
         }
-        await Send(Chunk(new JsonObject(), "stop"));
+        await Send(Chunk(new JsonObject(), tool is null ? "stop" : "tool_calls"));
         if (includeUsage)
         {
             await Send(new JsonObject
             {
                 ["id"] = id, ["object"] = "chat.completion.chunk", ["created"] = created, ["model"] = model,
-                ["choices"] = new JsonArray(), ["usage"] = Usage(promptTokens, completionTokens),
+                ["choices"] = new JsonArray(), ["usage"] = Usage(promptTokens, completionTokens, cachedTokens),
             });
         }
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 
-    private static JsonObject Usage(int prompt, int completion) => new()
+    private static JsonObject Usage(int prompt, int completion, int cached = 0) => new()
     {
         ["prompt_tokens"] = prompt,
         ["completion_tokens"] = completion,
         ["total_tokens"] = prompt + completion,
+        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cached, ["audio_tokens"] = 0 },
+    };
+
+    /// <summary>The id of the fake's tool calls.</summary>
+    public const string ToolCallId = "call_fake_1";
+
+    /// <summary>
+    /// What OpenAI's chat API itself refuses, in its words: <c>top_k</c> (no OpenAI field), <c>max_tokens</c> and any
+    /// <c>temperature</c> or <c>top_p</c> but 1 for reasoning models (o1, o3, o4-mini, gpt-5...), and a tool message that
+    /// answers no tool call of the assistant message before it.
+    /// </summary>
+    public static JsonObject? Refusal(JsonObject request, string model)
+    {
+        if (request.ContainsKey("top_k")) return Error("Unrecognized request argument supplied: top_k", null, null);
+        if (IsReasoning(model))
+        {
+            if (request.ContainsKey("max_tokens"))
+                return Error("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "max_tokens", "unsupported_parameter");
+            foreach (var name in new[] { "temperature", "top_p" })
+                if (request[name] is JsonValue value && value.TryGetValue<double>(out var number) && number != 1)
+                    return Error($"Unsupported value: '{name}' does not support {value.ToJsonString()} with this model. Only the default (1) value is supported.", name, "unsupported_value");
+        }
+        var calls = new HashSet<string>();
+        var i = 0;
+        foreach (var message in request["messages"] as JsonArray ?? [])
+        {
+            var role = Native.FakeNativeApis.String(message?["role"]);
+            if (role == "tool" && !calls.Contains(Native.FakeNativeApis.String(message?["tool_call_id"]) ?? ""))
+                return Error("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", $"messages.[{i}].role", null);
+            if (role == "assistant") calls = [.. (message?["tool_calls"] as JsonArray ?? []).Select(c => Native.FakeNativeApis.String(c?["id"]) ?? "")];
+            else if (role != "tool") calls.Clear();
+            i++;
+        }
+        return null;
+    }
+
+    /// <summary>OpenAI's reasoning models, by name.</summary>
+    public static bool IsReasoning(string model) =>
+        (model.Length >= 2 && model[0] == 'o' && char.IsDigit(model[1])) || (model.StartsWith("gpt-5", StringComparison.Ordinal) && !model.StartsWith("gpt-5-chat", StringComparison.Ordinal));
+
+    private static JsonObject Error(string message, string? param, string? code) => new()
+    {
+        ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = param, ["code"] = code },
     };
 }

@@ -30,11 +30,11 @@ public sealed class CodecExchange(IClientCodec codec, TargetExchange inner) : Ta
         }
         // The internal request always asks for usage: every format reports it.
         var prepared = inner.Prepare(request with { Body = openAI.WrittenMemory, Info = request.Info with { IncludeUsage = true } }, body, out error);
-        return prepared is null ? null : prepared with { Answer = new CodecAnswer(codec, prepared.Answer, Target) };
+        return prepared is null ? null : prepared with { Answer = new CodecAnswer(codec, prepared.Answer, Target, openAI.WrittenCount) };
     }
 
     /// <summary>The inner exchange's answer (OpenAI's shape, translated or passed through) → the client's format.</summary>
-    private sealed class CodecAnswer(IClientCodec codec, ProviderAnswer inner, ProviderTarget target) : ProviderAnswer
+    private sealed class CodecAnswer(IClientCodec codec, ProviderAnswer inner, ProviderTarget target, int internalRequestBytes) : ProviderAnswer
     {
         public override bool Translates => true;
 
@@ -48,7 +48,7 @@ public sealed class CodecExchange(IClientCodec codec, TargetExchange inner) : Ta
         }
 
         public override IStreamTranslator CreateStreamTranslator() =>
-            new ChainedStreamTranslator(inner.CreateStreamTranslator(), codec.CreateStreamWriter(target));
+            new ChainedStreamTranslator(inner.CreateStreamTranslator(), codec.CreateStreamWriter(target, internalRequestBytes));
 
         public override TranslatedError TranslateError(int status, ReadOnlySpan<byte> providerBody) =>
             codec.WriteError(inner.TranslateError(status, providerBody));

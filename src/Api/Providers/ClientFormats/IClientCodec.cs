@@ -22,6 +22,12 @@ public interface IClientCodec
     /// <summary>A translator from OpenAI <c>chat.completion.chunk</c> events to the client's stream.</summary>
     IStreamTranslator CreateStreamWriter(ProviderTarget target);
 
+    /// <summary>
+    /// As <see cref="CreateStreamWriter(ProviderTarget)"/>, told the size of the internal request, from which a format
+    /// that must report usage estimates the prompt's tokens when the provider's stream counts none.
+    /// </summary>
+    IStreamTranslator CreateStreamWriter(ProviderTarget target, int internalRequestBytes) => CreateStreamWriter(target);
+
     /// <summary>An OpenAI-shaped error → the client's error, same status.</summary>
     TranslatedError WriteError(TranslatedError openAIError);
 }

@@ -29,9 +29,15 @@ public sealed class OpenAIRequestRewriter
         }
         // Sampling options mean nothing to an embeddings request; the Responses API calls its limit max_output_tokens.
         var samples = target.RouteType != RouteTypes.Embeddings;
-        var maxTokensName = target.RouteType == RouteTypes.Responses ? "max_output_tokens" : "max_tokens";
+        // Reasoning models (o1, o3, gpt-5...) refuse max_tokens: theirs is max_completion_tokens.
+        var maxTokensName = target.RouteType == RouteTypes.Responses ? "max_output_tokens" : OpenAICompatible.OpenAIModels.MaxTokensName(target.ModelName);
         if (samples && target.Temperature is { } temperature) Override("temperature", w => w.WriteNumber("temperature", temperature));
-        if (samples && target.MaxTokens is { } maxTokens) Override(maxTokensName, w => w.WriteNumber(maxTokensName, maxTokens));
+        if (samples && target.MaxTokens is { } maxTokens)
+        {
+            Override(maxTokensName, w => w.WriteNumber(maxTokensName, maxTokens));
+            // The configured limit replaces the client's under either of chat's two names.
+            if (target.RouteType == RouteTypes.Chat) names.Add(maxTokensName == "max_tokens" ? "max_completion_tokens" : "max_tokens");
+        }
         if (samples && target.TopP is { } topP) Override("top_p", w => w.WriteNumber("top_p", topP));
         if (target.AuthParamLocation == ParamLocations.Body && target.AuthParamName is { } param)
             Override(param, w => w.WriteString(param, target.AuthParamValue));

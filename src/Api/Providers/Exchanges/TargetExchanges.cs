@@ -29,6 +29,7 @@ public static class TargetExchanges
             problem = $"provider '{target.Provider}' cannot serve clients of llm_format '{format.Name}'";
         else if (!(format is null ? driver.RouteTypes : IProviderDriver.ChatAndPreserve).Contains(target.RouteType))
             problem = $"provider '{target.Provider}' does not serve route type '{target.RouteType}' on this gateway node";
+        else if (driver.Name is "openai" or "azure") problem = OpenAICompatible.OpenAIModels.ConfigurationProblem(target);
         if (problem is not null) return null;
         return target.RouteType switch
         {

@@ -69,7 +69,7 @@ public sealed class GeminiDriver : IProviderDriver
                 FinishReason = FinishReason(answer.FinishReason, answer.ToolCalls.Count > 0, answer.Blocked),
                 PromptTokens = answer.PromptTokens ?? 0,
                 CompletionTokens = answer.CompletionTokens ?? 0,
-                CachedTokens = answer.CachedTokens,
+                CachedTokens = answer.CachedTokens ?? 0,
                 ReasoningTokens = answer.ReasoningTokens,
             };
         });

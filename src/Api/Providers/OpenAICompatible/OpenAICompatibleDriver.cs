@@ -34,18 +34,25 @@ public sealed class OpenAICompatibleDriver(string name, Func<ProviderTarget, str
         return new ProviderRequest { Stream = request["stream"]?.GetValueKind() == JsonValueKind.True };
     }
 
-    /// <summary>The target's model and configured options replace the client's, as Kong's drivers do.</summary>
+    /// <summary>
+    /// The target's model and configured options replace the client's, as Kong's drivers do; a configured <c>top_k</c>
+    /// only where the provider's API has one (<see cref="OpenAIModels.TakesTopK"/>).
+    /// </summary>
     public static void Rewrite(JsonObject request, ProviderTarget target)
     {
         request["model"] = target.ModelName;
         if (target.Temperature is { } temperature) request["temperature"] = temperature;
         if (target.MaxTokens is { } maxTokens)
         {
-            request["max_tokens"] = maxTokens;
+            // A reasoning model deployed on Azure takes max_completion_tokens only, as OpenAI's do.
+            var name = OpenAIModels.MaxTokensName(target.ModelName);
+            request.Remove("max_tokens");
             request.Remove("max_completion_tokens");
+            request[name] = maxTokens;
         }
         if (target.TopP is { } topP) request["top_p"] = topP;
-        if (target.TopK is { } topK) request["top_k"] = topK;
+        // top_k is no OpenAI field: OpenAI and Azure refuse it ("Unrecognized request argument supplied: top_k").
+        if (target.TopK is { } topK && OpenAIModels.TakesTopK(target.Provider)) request["top_k"] = topK;
         if (target.AuthParamLocation == Grains.Interfaces.Configuration.ParamLocations.Body && target.AuthParamName is { } param) request[param] = target.AuthParamValue;
     }
 

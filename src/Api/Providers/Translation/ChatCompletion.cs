@@ -13,8 +13,15 @@ public sealed record ChatCompletion
     public required string FinishReason { get; init; }
     public long PromptTokens { get; init; }
     public long CompletionTokens { get; init; }
-    /// <summary>Of <see cref="PromptTokens"/>, those read from the provider's cache (OpenAI's <c>prompt_tokens_details.cached_tokens</c>); null when unknown.</summary>
-    public long? CachedTokens { get; init; }
+    /// <summary>Prompt tokens read from the provider's cache (part of <see cref="PromptTokens"/>); OpenAI's <c>prompt_tokens_details.cached_tokens</c>.</summary>
+    public long CachedTokens { get; init; }
+    /// <summary>The model's visible reasoning (<c>reasoning_content</c>, as DeepSeek and LiteLLM name it); null when none.</summary>
+    public string? ReasoningContent { get; init; }
+    /// <summary>
+    /// A provider's reasoning blocks as a raw JSON array (<c>thinking_blocks</c>: Anthropic's thinking and redacted_thinking
+    /// blocks with their signatures), for the client to send back with the assistant message; null when none.
+    /// </summary>
+    public string? ThinkingBlocksJson { get; init; }
     /// <summary>Of <see cref="CompletionTokens"/>, those spent thinking (OpenAI's <c>completion_tokens_details.reasoning_tokens</c>); null when unknown.</summary>
     public long? ReasoningTokens { get; init; }
 
@@ -51,8 +58,14 @@ public sealed record ChatCompletion
             FinishReason = Json.String(choice, "finish_reason") ?? FinishReasons.Stop,
             PromptTokens = Json.Long(usage, "prompt_tokens") ?? 0,
             CompletionTokens = Json.Long(usage, "completion_tokens") ?? 0,
+            CachedTokens = CachedTokensOf(usage),
+            ReasoningContent = Json.String(message, "reasoning_content"),
+            ThinkingBlocksJson = Json.At(message, "thinking_blocks") is { ValueKind: JsonValueKind.Array } blocks ? blocks.GetRawText() : null,
         };
     }
+
+    /// <summary>OpenAI's <c>usage.prompt_tokens_details.cached_tokens</c>; 0 when absent.</summary>
+    public static long CachedTokensOf(JsonElement usage) => Json.Long(Json.At(usage, "prompt_tokens_details"), "cached_tokens") ?? 0;
 
     private void Write(Utf8JsonWriter writer, long created)
     {
@@ -71,6 +84,12 @@ public sealed record ChatCompletion
         else writer.WriteString("content", Content ?? "");
         if (ToolCalls.Count > 0) WriteToolCalls(writer, ToolCalls);
         writer.WriteNull("refusal");
+        if (ReasoningContent is not null) writer.WriteString("reasoning_content", ReasoningContent);
+        if (ThinkingBlocksJson is not null)
+        {
+            writer.WritePropertyName("thinking_blocks");
+            writer.WriteRawValue(ThinkingBlocksJson);
+        }
         writer.WriteEndObject();
         writer.WriteNull("logprobs");
         writer.WriteString("finish_reason", FinishReason);
@@ -107,35 +126,27 @@ public sealed record ChatCompletion
         writer.WriteRawValue(extraContent);
     }
 
-    public static void WriteUsage(Utf8JsonWriter writer, long prompt, long completion)
-    {
-        writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", prompt);
-        writer.WriteNumber("completion_tokens", completion);
-        writer.WriteNumber("total_tokens", prompt + completion);
-        writer.WriteEndObject();
-    }
-
     /// <summary>
-    /// The usage with OpenAI's details: <c>prompt_tokens_details.cached_tokens</c> and
-    /// <c>completion_tokens_details.reasoning_tokens</c>, each written only when the provider said.
+    /// OpenAI's usage, with its details when the provider gave them: <paramref name="cached"/> prompt tokens (when
+    /// any) as <c>prompt_tokens_details.cached_tokens</c>, <paramref name="reasoning"/> as
+    /// <c>completion_tokens_details.reasoning_tokens</c>.
     /// </summary>
-    public static void WriteUsage(Utf8JsonWriter writer, long prompt, long completion, long? cachedTokens, long? reasoningTokens)
+    public static void WriteUsage(Utf8JsonWriter writer, long prompt, long completion, long cached = 0, long? reasoning = null)
     {
         writer.WriteStartObject("usage");
         writer.WriteNumber("prompt_tokens", prompt);
         writer.WriteNumber("completion_tokens", completion);
         writer.WriteNumber("total_tokens", prompt + completion);
-        if (cachedTokens is { } cached)
+        if (cached > 0)
         {
             writer.WriteStartObject("prompt_tokens_details");
             writer.WriteNumber("cached_tokens", cached);
             writer.WriteEndObject();
         }
-        if (reasoningTokens is { } reasoning)
+        if (reasoning is { } thinking)
         {
             writer.WriteStartObject("completion_tokens_details");
-            writer.WriteNumber("reasoning_tokens", reasoning);
+            writer.WriteNumber("reasoning_tokens", thinking);
             writer.WriteEndObject();
         }
         writer.WriteEndObject();

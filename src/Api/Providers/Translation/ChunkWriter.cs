@@ -18,11 +18,32 @@ public sealed class ChunkWriter(string model, bool includeUsage, TimeProvider? t
     public string Model { get; set; } = model;
     public long PromptTokens { get; set; }
     public long CompletionTokens { get; set; }
-    /// <summary>Of <see cref="PromptTokens"/>, those read from the provider's cache; null when unknown.</summary>
-    public long? CachedTokens { get; set; }
+    /// <summary>Prompt tokens read from the provider's cache, reported in the usage chunk when any.</summary>
+    public long CachedTokens { get; set; }
     /// <summary>Of <see cref="CompletionTokens"/>, those spent thinking; null when unknown.</summary>
     public long? ReasoningTokens { get; set; }
     public bool Finished => _finished;
+
+    /// <summary>A reasoning delta (<c>reasoning_content</c>, as DeepSeek and LiteLLM stream it).</summary>
+    public void Reasoning(IBufferWriter<byte> output, string text)
+    {
+        if (text.Length == 0 || _finished) return;
+        Chunk(output, w => w.WriteString("reasoning_content", text), null);
+    }
+
+    /// <summary>One whole reasoning block (<c>thinking_blocks</c>, signature included) for the client to send back next turn.</summary>
+    public void ThinkingBlock(IBufferWriter<byte> output, Action<Utf8JsonWriter> block)
+    {
+        if (_finished) return;
+        Chunk(output, w =>
+        {
+            w.WriteStartArray("thinking_blocks");
+            w.WriteStartObject();
+            block(w);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }, null);
+    }
 
     public void Text(IBufferWriter<byte> output, string text)
     {

@@ -21,6 +21,15 @@ public sealed class OpenAIChatRequest
     public bool IncludeUsage { get; private init; }
     public IReadOnlyList<ToolDefinition> Tools { get; private init; } = [];
     public ToolChoice? ToolChoice { get; private init; }
+    /// <summary>
+    /// Every other top-level field the client sent (not null), as raw JSON by name: for a driver to translate or refuse
+    /// what its provider has no place for (<c>response_format</c>, <c>n</c>, <c>reasoning_effort</c>...).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> OtherFields { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>The fields <see cref="Parse"/> reads into properties; the rest go to <see cref="OtherFields"/>.</summary>
+    private static readonly HashSet<string> ReadFields =
+        ["model", "messages", "temperature", "top_p", "top_k", "max_tokens", "max_completion_tokens", "stop", "stream", "stream_options", "tools", "tool_choice"];
 
     /// <summary>System and developer messages, in order.</summary>
     public IEnumerable<ChatMessage> SystemMessages => Messages.Where(m => m.IsSystem);
@@ -63,6 +72,9 @@ public sealed class OpenAIChatRequest
                 ? [.. tools.EnumerateArray().Select(ToolDefinition.Read).OfType<ToolDefinition>()]
                 : [],
             ToolChoice = root.TryGetProperty("tool_choice", out var choice) ? Translation.ToolChoice.Read(choice) : null,
+            OtherFields = root.ValueKind != JsonValueKind.Object ? new Dictionary<string, string>() : root.EnumerateObject()
+                .Where(p => p.Value.ValueKind != JsonValueKind.Null && !ReadFields.Contains(p.Name))
+                .GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.Last().Value.GetRawText()),
         };
     }
 
@@ -99,8 +111,18 @@ public sealed record ChatMessage(string Role, IReadOnlyList<ContentPart> Parts, 
         if (message.TryGetProperty("function_call", out var legacy) && ToolCall.ReadFunction(legacy, "call_0") is { } call)
             toolCalls.Add(call);
         var name = Json.String(message, "name");
-        return new ChatMessage(role, parts, toolCalls, Json.String(message, "tool_call_id") ?? (role == "function" ? name : null), name);
+        return new ChatMessage(role, parts, toolCalls, Json.String(message, "tool_call_id") ?? (role == "function" ? name : null), name)
+        {
+            ThinkingBlocksJson = message.TryGetProperty("thinking_blocks", out var thinking) && thinking.ValueKind == JsonValueKind.Array
+                && thinking.GetArrayLength() > 0 ? thinking.GetRawText() : null,
+        };
     }
+
+    /// <summary>
+    /// The reasoning blocks an assistant message carries back (<c>thinking_blocks</c>, raw JSON array: Anthropic's thinking
+    /// and redacted_thinking blocks with their signatures, as the gateway gave them in the answer); null when none.
+    /// </summary>
+    public string? ThinkingBlocksJson { get; init; }
 }
 
 /// <summary>A text part, or an image given by URL (<c>data:</c> URLs carry the bytes).</summary>

@@ -33,7 +33,7 @@ public class OpenAIRequestRewriterTests
 
         Assert.Equal("gpt-5", (string)result["model"]!);
         Assert.Equal(1.0, (double)result["temperature"]!);
-        Assert.Equal(77, (int)result["max_tokens"]!);
+        Assert.Equal(77, (int)result["max_completion_tokens"]!); // gpt-5 is a reasoning model: it refuses max_tokens
         Assert.Equal(0.5, (double)result["top_p"]!);       // not configured: the client's value stays
         Assert.Equal("u1", (string)result["user"]!);        // unknown fields pass through
         Assert.Equal("hi", (string)result["messages"]![0]!["content"]!);

@@ -17,7 +17,6 @@ namespace Actors.Api.Providers.ClientFormats.Anthropic;
 public sealed class AnthropicClientFormat : IClientFormat
 {
     public const string MessagesPath = "/v1/messages";
-    private static readonly AnthropicCodec Codec = new();
 
     public string Name => "anthropic";
 
@@ -60,7 +59,7 @@ public sealed class AnthropicClientFormat : IClientFormat
     public TargetExchange ExchangeFor(IProviderDriver provider, ProviderTarget target, TargetUrls urls) =>
         provider.Name == Name
             ? new NativeExchange(provider, ApplyTarget, "text/event-stream", target, urls)
-            : new CodecExchange(Codec, provider.ChatExchange(target, urls));
+            : new CodecExchange(new AnthropicCodec(InternalTarget.For(target, urls.Plain)), provider.ChatExchange(target, urls));
 
     /// <summary>Towards Anthropic itself: the target's model and configured sampling win, and a max_tokens is always set.</summary>
     private static void ApplyTarget(JsonObject request, ProviderTarget target)

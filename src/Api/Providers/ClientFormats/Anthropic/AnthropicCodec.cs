@@ -6,10 +6,11 @@ using Actors.Api.Providers.Translation;
 namespace Actors.Api.Providers.ClientFormats.Anthropic;
 
 /// <summary>Anthropic's Messages API ↔ the internal OpenAI chat shape, for targets that are not Anthropic.</summary>
-public sealed class AnthropicCodec : IClientCodec
+/// <param name="traits">What the target's internal request may carry; null: decided from the target alone.</param>
+public sealed class AnthropicCodec(InternalTarget? traits = null) : IClientCodec
 {
     public void WriteInternalRequest(JsonElement clientRequest, ProviderTarget target, bool stream, Utf8JsonWriter openAI) =>
-        AnthropicRequestConverter.Write(clientRequest, target, stream, openAI);
+        AnthropicRequestConverter.Write(clientRequest, target, stream, openAI, traits ?? InternalTarget.For(target, null));
 
     public byte[] WriteResponse(ChatCompletion completion) => Json.Write(w =>
     {
@@ -24,11 +25,15 @@ public sealed class AnthropicCodec : IClientCodec
         w.WriteEndArray();
         w.WriteString("stop_reason", StopReason(completion.FinishReason));
         w.WriteNull("stop_sequence");
-        WriteUsage(w, completion.PromptTokens, completion.CompletionTokens);
+        WriteUsage(w, completion.PromptTokens, completion.CompletionTokens, completion.CachedTokens);
         w.WriteEndObject();
     });
 
     public IStreamTranslator CreateStreamWriter(ProviderTarget target) => new AnthropicEventWriter(target.ModelName);
+
+    /// <remarks>A provider stream without usage (Azure before 2024-09-01) is counted: about 4 request bytes a prompt token.</remarks>
+    public IStreamTranslator CreateStreamWriter(ProviderTarget target, int internalRequestBytes) =>
+        new AnthropicEventWriter(target.ModelName, Math.Max(1, internalRequestBytes / 4));
 
     /// <summary>The provider's error, in Anthropic's shape as the gateway's own are: status and message kept.</summary>
     public TranslatedError WriteError(TranslatedError openAIError)
@@ -56,10 +61,18 @@ public sealed class AnthropicCodec : IClientCodec
     /// <summary>Anthropic's ids start with <c>msg_</c>; an OpenAI id keeps its unique part.</summary>
     public static string MessageId(string id) => id.StartsWith("msg_", StringComparison.Ordinal) ? id : "msg_" + id.Replace("chatcmpl-", "", StringComparison.Ordinal);
 
-    public static void WriteUsage(Utf8JsonWriter w, long input, long output)
+    public static void WriteUsage(Utf8JsonWriter w, long input, long output) => WriteUsage(w, input, output, 0);
+
+    /// <summary>
+    /// Anthropic's usage from OpenAI's counts: OpenAI's prompt tokens include the cached ones, Anthropic's
+    /// <c>input_tokens</c> do not (<c>cache_read_input_tokens</c> counts them apart).
+    /// </summary>
+    public static void WriteUsage(Utf8JsonWriter w, long input, long output, long cached)
     {
         w.WriteStartObject("usage");
-        w.WriteNumber("input_tokens", input);
+        w.WriteNumber("input_tokens", Math.Max(0, input - cached));
+        w.WriteNumber("cache_creation_input_tokens", 0);
+        w.WriteNumber("cache_read_input_tokens", cached);
         w.WriteNumber("output_tokens", output);
         w.WriteEndObject();
     }

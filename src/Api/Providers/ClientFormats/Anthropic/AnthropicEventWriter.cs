@@ -10,15 +10,20 @@ namespace Actors.Api.Providers.ClientFormats.Anthropic;
 /// <c>content_block</c> for content deltas, a <c>tool_use</c> block per tool call with <c>input_json_delta</c>s,
 /// then <c>message_delta</c> (stop reason, usage) and <c>message_stop</c> once the provider's stream ended. An error
 /// event becomes Anthropic's <c>error</c> event. Prompt tokens arrive only with OpenAI's last chunk, so
-/// <c>message_start</c> counts 0 and <c>message_delta</c> carries both counts.
+/// <c>message_start</c> counts 0 and <c>message_delta</c> carries both counts. A provider that sends no usage chunk
+/// (Azure before api-version 2024-09-01 takes no <c>stream_options</c>) is counted: one output token per content or
+/// tool-argument delta (OpenAI-style streams send about one token each), and the prompt as
+/// <paramref name="estimatedInputTokens"/>.
 /// </summary>
-public sealed class AnthropicEventWriter(string model) : IStreamTranslator
+public sealed class AnthropicEventWriter(string model, long estimatedInputTokens = 0) : IStreamTranslator
 {
     private readonly SseReader _reader = new();
     private readonly Dictionary<long, int> _blockByToolIndex = [];
     private string? _finishReason;
     private int _blocks, _open = -1;
-    private bool _started, _failed;
+    private bool _started, _failed, _counted;
+    private long _deltas;
+    private long _cachedTokens;
 
     public long PromptTokens { get; private set; }
     public long CompletionTokens { get; private set; }
@@ -31,13 +36,14 @@ public sealed class AnthropicEventWriter(string model) : IStreamTranslator
         if (_failed) return;
         Start(output, null);
         CloseBlock(output);
+        if (!_counted) (PromptTokens, CompletionTokens) = (estimatedInputTokens, _deltas);
         Event(output, "message_delta", w =>
         {
             w.WriteStartObject("delta");
             w.WriteString("stop_reason", AnthropicCodec.StopReason(_finishReason));
             w.WriteNull("stop_sequence");
             w.WriteEndObject();
-            AnthropicCodec.WriteUsage(w, PromptTokens, CompletionTokens);
+            AnthropicCodec.WriteUsage(w, PromptTokens, CompletionTokens, _cachedTokens);
         });
         Event(output, "message_stop", _ => { });
     }
@@ -56,11 +62,23 @@ public sealed class AnthropicEventWriter(string model) : IStreamTranslator
         Start(output, chunk);
         var usage = Json.At(chunk, "usage");
         if (usage.ValueKind == JsonValueKind.Object)
+        {
             (PromptTokens, CompletionTokens) = (Json.Long(usage, "prompt_tokens") ?? 0, Json.Long(usage, "completion_tokens") ?? 0);
+            _cachedTokens = ChatCompletion.CachedTokensOf(usage);
+            _counted = true;
+        }
         var choice = Json.Array(Json.At(chunk, "choices")).FirstOrDefault();
         var delta = Json.At(choice, "delta");
-        if (Json.String(delta, "content") is { Length: > 0 } text) Text(output, text);
-        foreach (var call in Json.Array(Json.At(delta, "tool_calls"))) ToolCall(output, call);
+        if (Json.String(delta, "content") is { Length: > 0 } text)
+        {
+            Text(output, text);
+            _deltas++;
+        }
+        foreach (var call in Json.Array(Json.At(delta, "tool_calls")))
+        {
+            ToolCall(output, call);
+            _deltas++;
+        }
         _finishReason = Json.String(choice, "finish_reason") ?? _finishReason;
     }
 

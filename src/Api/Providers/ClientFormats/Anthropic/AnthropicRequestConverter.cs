@@ -7,12 +7,18 @@ namespace Actors.Api.Providers.ClientFormats.Anthropic;
 /// <summary>
 /// An Anthropic Messages request → the internal OpenAI chat request: <c>system</c> becomes the first message,
 /// content blocks become parts (text, images), <c>tool_use</c> blocks tool calls, <c>tool_result</c> blocks tool
-/// messages, <c>stop_sequences</c> <c>stop</c>, tools and <c>tool_choice</c> OpenAI's. Thinking and document blocks,
-/// and the client's <c>top_k</c> (OpenAI has none), are dropped.
+/// messages, <c>stop_sequences</c> <c>stop</c>, tools and <c>tool_choice</c> OpenAI's, <c>thinking</c> a reasoning
+/// model's <c>reasoning_effort</c>. What the request may carry depends on the target (<see cref="InternalTarget"/>):
+/// <c>max_completion_tokens</c> and no sampling for reasoning models, <c>stream_options</c> and <c>top_k</c> only where
+/// the provider takes them. Thinking blocks of earlier turns (OpenAI's chat takes no reasoning back), document blocks
+/// and Anthropic's server tools are dropped.
 /// </summary>
 public static class AnthropicRequestConverter
 {
-    public static void Write(JsonElement request, ProviderTarget target, bool stream, Utf8JsonWriter w)
+    public static void Write(JsonElement request, ProviderTarget target, bool stream, Utf8JsonWriter w) =>
+        Write(request, target, stream, w, InternalTarget.For(target, null));
+
+    public static void Write(JsonElement request, ProviderTarget target, bool stream, Utf8JsonWriter w, InternalTarget traits)
     {
         w.WriteStartObject();
         w.WriteString("model", target.ModelName);
@@ -20,24 +26,43 @@ public static class AnthropicRequestConverter
         WriteSystem(w, Json.At(request, "system"));
         foreach (var message in Json.Array(Json.At(request, "messages"))) WriteMessage(w, message);
         w.WriteEndArray();
-        w.WriteIf("max_tokens", (long?)target.MaxTokens ?? Json.Long(request, "max_tokens"));
-        w.WriteIf("temperature", target.Temperature ?? Json.Double(request, "temperature"));
-        w.WriteIf("top_p", target.TopP ?? Json.Double(request, "top_p"));
-        w.WriteIf("top_k", (long?)target.TopK);
+        // Reasoning models refuse max_tokens, and any temperature or top_p but their default: an Anthropic client cannot
+        // know its route ends at one, so its sampling is left out (a configured one makes the target misconfigured).
+        w.WriteIf(traits.Reasoning ? "max_completion_tokens" : "max_tokens", (long?)target.MaxTokens ?? Json.Long(request, "max_tokens"));
+        if (!traits.Reasoning)
+        {
+            w.WriteIf("temperature", target.Temperature ?? Json.Double(request, "temperature"));
+            w.WriteIf("top_p", target.TopP ?? Json.Double(request, "top_p"));
+        }
+        if (traits.TopK) w.WriteIf("top_k", (long?)target.TopK ?? Json.Long(request, "top_k"));
+        if (traits.Reasoning && ReasoningEffort(Json.At(request, "thinking")) is { } effort) w.WriteString("reasoning_effort", effort);
         var stop = Json.Array(Json.At(request, "stop_sequences")).Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).ToArray();
         w.WriteStrings("stop", stop);
         if (stream)
         {
             w.WriteBoolean("stream", true);
-            w.WriteStartObject("stream_options");
-            w.WriteBoolean("include_usage", true);
-            w.WriteEndObject();
+            // Where the provider has no usage chunk (Azure before 2024-09-01), the event writer counts what it can.
+            if (traits.StreamOptions)
+            {
+                w.WriteStartObject("stream_options");
+                w.WriteBoolean("include_usage", true);
+                w.WriteEndObject();
+            }
         }
-        WriteTools(w, request);
+        WriteTools(w, request, traits);
         w.WriteIf("user", Json.String(Json.At(request, "metadata"), "user_id"));
         w.WriteBodyCredential(target);
         w.WriteEndObject();
     }
+
+    /// <summary>
+    /// Anthropic's <c>thinking</c> → OpenAI's <c>reasoning_effort</c>, by the budget the client allows: under 4,096
+    /// tokens <c>low</c>, under 16,384 <c>medium</c>, more <c>high</c>; <c>adaptive</c> leaves the model its default.
+    /// </summary>
+    public static string? ReasoningEffort(JsonElement thinking) =>
+        Json.String(thinking, "type") == "enabled" && Json.Long(thinking, "budget_tokens") is { } budget
+            ? budget < 4096 ? "low" : budget < 16384 ? "medium" : "high"
+            : null;
 
     private static void WriteSystem(Utf8JsonWriter w, JsonElement system)
     {
@@ -126,10 +151,13 @@ public static class AnthropicRequestConverter
     }
 
     /// <summary>Custom tools (those with an <c>input_schema</c>) as functions; Anthropic's server tools have no equivalent.</summary>
-    private static void WriteTools(Utf8JsonWriter w, JsonElement request)
+    private static void WriteTools(Utf8JsonWriter w, JsonElement request, InternalTarget traits)
     {
         var tools = Json.Array(Json.At(request, "tools")).Where(t => Json.At(t, "input_schema").ValueKind == JsonValueKind.Object).ToArray();
         if (tools.Length == 0) return;
+        if (!traits.Tools)
+            throw new NotSupportedException($"'tools': Azure api-version {traits.ApiVersion} has no tool calling (it came with 2023-12-01-preview); "
+                + "set the target's model.options.azure_api_version to 2024-10-21 or later");
         w.WriteStartArray("tools");
         foreach (var tool in tools)
         {
@@ -176,5 +204,30 @@ public static class AnthropicRequestConverter
             if (Json.String(block, "type") == "text" && Json.String(block, "text") is { } piece)
                 text.Append(text.Length > 0 ? "\n" : "").Append(piece);
         return text.ToString();
+    }
+}
+
+/// <summary>What the internal OpenAI request may carry for one target: decided once per target, from its provider, model and endpoint.</summary>
+/// <param name="Reasoning">An OpenAI reasoning model (<see cref="OpenAICompatible.OpenAIModels.IsReasoning"/>).</param>
+/// <param name="StreamOptions">The provider takes <c>stream_options.include_usage</c>.</param>
+/// <param name="TopK">The provider takes <c>top_k</c>.</param>
+/// <param name="Tools">The provider takes <c>tools</c> (not Azure before 2023-12-01-preview).</param>
+/// <param name="ApiVersion">Azure's api-version, for the words of a refusal.</param>
+public sealed record InternalTarget(bool Reasoning, bool StreamOptions, bool TopK, bool Tools, string? ApiVersion)
+{
+    /// <param name="url">The target's endpoint, whose query may name Azure's api-version.</param>
+    public static InternalTarget For(ProviderTarget target, Uri? url)
+    {
+        var openAIModels = target.Provider is "openai" or "azure";
+        var apiVersion = target.Provider == "azure"
+            ? OpenAICompatible.OpenAIModels.AzureApiVersion(url) ?? target.Option("azure_api_version") ?? OpenAICompatible.OpenAICompatibleDrivers.AzureDefaultApiVersion
+            : null;
+        return new InternalTarget(
+            Reasoning: openAIModels && OpenAICompatible.OpenAIModels.IsReasoning(target.ModelName),
+            StreamOptions: OpenAICompatible.OpenAIModels.TakesStreamOptions(target.Provider, apiVersion),
+            // Drivers that translate the internal request read top_k where their API has one (Gemini, Cohere...).
+            TopK: !openAIModels && target.Provider is not ("mistral" or "deepseek" or "xai" or "cerebras" or "huggingface"),
+            Tools: target.Provider != "azure" || OpenAICompatible.OpenAIModels.AzureTakesTools(apiVersion),
+            apiVersion);
     }
 }
