@@ -4,13 +4,17 @@ using Actors.Api.Providers.Translation;
 
 namespace Actors.Api.Providers.Cohere;
 
-/// <summary>OpenAI chat → Cohere v2 chat body. Cohere's <c>tool_choice</c> knows only REQUIRED and NONE.</summary>
+/// <summary>
+/// OpenAI chat → Cohere v2 chat body. Cohere's <c>tool_choice</c> knows only REQUIRED and NONE; JSON mode is Cohere's
+/// own <c>response_format</c> (<c>json_object</c>, with the schema as <c>json_schema</c>).
+/// </summary>
 public static class CohereRequestWriter
 {
     private static readonly SamplingNames Sampling = new("temperature", "p", "k", "max_tokens", "stop_sequences");
 
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
+        var format = ResponseFormat.Of(request);
         using var w = Json.Writer(body);
         w.WriteStartObject();
         w.WriteString("model", target.ModelName);
@@ -24,6 +28,17 @@ public static class CohereRequestWriter
             NativeJson.WriteOpenAITools(w, request.Tools, NativeJson.EmptyObjectSchema);
             if (request.ToolChoice?.Mode is ToolChoice.Required or ToolChoice.Function) w.WriteString("tool_choice", "REQUIRED");
             else if (request.ToolChoice?.Mode is ToolChoice.None) w.WriteString("tool_choice", "NONE");
+        }
+        if (format is not null)
+        {
+            w.WriteStartObject("response_format");
+            w.WriteString("type", "json_object");
+            if (format.SchemaJson is { } schema)
+            {
+                w.WritePropertyName("json_schema");
+                w.WriteRawValue(schema);
+            }
+            w.WriteEndObject();
         }
         w.WriteBodyCredential(target);
         w.WriteEndObject();

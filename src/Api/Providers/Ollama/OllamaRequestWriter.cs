@@ -7,7 +7,8 @@ namespace Actors.Api.Providers.Ollama;
 /// <summary>
 /// OpenAI chat → <c>/api/chat</c> body: messages keep their roles (images as base64 <c>images</c>, tool calls with
 /// object arguments, tool results with <c>tool_name</c>), sampling in <c>options</c> (<c>max_tokens</c> is
-/// <c>num_predict</c>), tools as OpenAI declares them, <c>stream</c> always explicit.
+/// <c>num_predict</c>), tools as OpenAI declares them, <c>stream</c> always explicit, JSON mode as <c>format</c>
+/// (<c>"json"</c>, or the schema itself).
 /// </summary>
 public static class OllamaRequestWriter
 {
@@ -16,6 +17,7 @@ public static class OllamaRequestWriter
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
         var toolNames = Turns.ToolNames(request.Messages);
+        var format = ResponseFormat.Of(request);
         using var w = Json.Writer(body);
         w.WriteStartObject();
         w.WriteString("model", target.ModelName);
@@ -25,6 +27,12 @@ public static class OllamaRequestWriter
         w.WriteBoolean("stream", request.Stream);
         w.WriteSamplingObject("options", request, Sampling);
         if (request.Tools.Count > 0) NativeJson.WriteOpenAITools(w, request.Tools, defaultSchema: null);
+        if (format?.SchemaJson is { } schema)
+        {
+            w.WritePropertyName("format");
+            w.WriteRawValue(schema);
+        }
+        else if (format is not null) w.WriteString("format", "json");
         w.WriteBodyCredential(target);
         w.WriteEndObject();
     }

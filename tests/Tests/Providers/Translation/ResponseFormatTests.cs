@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Actors.Api.Providers.Cohere;
+using Actors.Api.Providers.Ollama;
+using static Actors.Tests.Providers.ProviderTestKit;
+
+namespace Actors.Tests.Providers.Translation;
+
+/// <summary>JSON mode reaches Cohere and Ollama in their own terms; a format OpenAI does not have is refused by name.</summary>
+public sealed class ResponseFormatTests
+{
+    private const string Schema = """{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
+
+    private static string Chat(string responseFormat) =>
+        $$$"""{"messages":[{"role":"user","content":"Where?"}],"response_format":{{{responseFormat}}}}""";
+
+    private static readonly string JsonObject = Chat("""{"type":"json_object"}""");
+    private static readonly string JsonSchema = Chat($$$"""{"type":"json_schema","json_schema":{"name":"place","strict":true,"schema":{{{Schema}}}}}""");
+
+    [Fact]
+    public void Ollama_takes_json_mode_as_format_json_or_the_schema_itself()
+    {
+        var driver = new OllamaDriver();
+
+        Assert.Equal("json", Write(driver, JsonObject, Target("ollama")).Body.GetProperty("format").GetString());
+        var schema = Write(driver, JsonSchema, Target("ollama")).Body.GetProperty("format");
+        Assert.Equal(JsonValueKind.Object, schema.ValueKind);
+        Assert.Equal("string", schema.GetProperty("properties").GetProperty("city").GetProperty("type").GetString());
+        Assert.False(Write(driver, Chat("""{"type":"text"}"""), Target("ollama")).Body.TryGetProperty("format", out _));
+    }
+
+    [Fact]
+    public void Cohere_takes_json_mode_as_its_json_object_format_with_the_schema()
+    {
+        var driver = new CohereDriver();
+
+        var plain = Write(driver, JsonObject, Target("cohere")).Body.GetProperty("response_format");
+        var withSchema = Write(driver, JsonSchema, Target("cohere")).Body.GetProperty("response_format");
+
+        Assert.Equal("json_object", plain.GetProperty("type").GetString());
+        Assert.False(plain.TryGetProperty("json_schema", out _));
+        Assert.Equal("json_object", withSchema.GetProperty("type").GetString());
+        Assert.Equal(["city"], withSchema.GetProperty("json_schema").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"yaml"}""", "'response_format.type'")]
+    [InlineData("""{"type":"json_schema","json_schema":{"name":"x"}}""", "'response_format.json_schema.schema'")]
+    public void A_format_openai_does_not_have_is_refused_naming_the_field(string format, string named)
+    {
+        var error = Assert.Throws<NotSupportedException>(() => Write(new CohereDriver(), Chat(format), Target("cohere")));
+        Assert.Contains(named, error.Message);
+        Assert.Throws<NotSupportedException>(() => Write(new OllamaDriver(), Chat(format), Target("ollama")));
+    }
+}
