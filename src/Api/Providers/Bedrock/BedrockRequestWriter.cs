@@ -15,6 +15,9 @@ public static class BedrockRequestWriter
 
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
+        // Converse has no JSON mode: a client asking for JSON must not get prose with a 200.
+        if (ResponseFormat.Of(request) is not null)
+            throw new NotSupportedException("'response_format' has no equivalent in Bedrock's Converse API (ask for JSON in the prompt, or use a tool)");
         using var w = Json.Writer(body);
         w.WriteStartObject();
         Turns.Write(w, request.Conversation, "messages", "content", role => role, WriteBlocks);

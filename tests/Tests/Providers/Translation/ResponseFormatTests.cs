@@ -51,4 +51,17 @@ public sealed class ResponseFormatTests
         Assert.Contains(named, error.Message);
         Assert.Throws<NotSupportedException>(() => Write(new OllamaDriver(), Chat(format), Target("ollama")));
     }
+
+    [Fact]
+    public void Bedrock_has_no_json_mode_so_asking_for_one_is_refused_not_dropped()
+    {
+        var target = Target("bedrock", "anthropic.claude-3-haiku", new() { ["bedrock.aws_region"] = "us-east-1" })
+            with { AwsAccessKeyId = "AKIDEXAMPLE", AwsSecretAccessKey = "secret" };
+        var driver = new Actors.Api.Providers.Bedrock.BedrockDriver(_ => null, TimeProvider.System);
+
+        var error = Assert.Throws<NotSupportedException>(() => Write(driver, JsonObject, target));
+
+        Assert.Contains("'response_format'", error.Message);
+        Assert.Equal(JsonValueKind.Array, Write(driver, Chat("""{"type":"text"}"""), target).Body.GetProperty("messages").ValueKind);
+    }
 }
