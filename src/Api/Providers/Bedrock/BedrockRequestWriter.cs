@@ -18,6 +18,7 @@ public static class BedrockRequestWriter
         // Converse has no JSON mode: a client asking for JSON must not get prose with a 200.
         if (ResponseFormat.Of(request) is not null)
             throw new NotSupportedException("'response_format' has no equivalent in Bedrock's Converse API (ask for JSON in the prompt, or use a tool)");
+        DataUrl.RequireInline(request, "Bedrock");
         using var w = Json.Writer(body);
         w.WriteStartObject();
         Turns.Write(w, request.Conversation, "messages", "content", role => role, WriteBlocks);

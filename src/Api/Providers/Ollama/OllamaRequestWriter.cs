@@ -16,6 +16,7 @@ public static class OllamaRequestWriter
 
     public static void Write(OpenAIChatRequest request, ProviderTarget target, IBufferWriter<byte> body)
     {
+        DataUrl.RequireInline(request, "Ollama");
         var toolNames = Turns.ToolNames(request.Messages);
         var format = ResponseFormat.Of(request);
         using var w = Json.Writer(body);

@@ -69,4 +69,21 @@ public static class DataUrl
         data = url[(comma + 1)..];
         return mediaType.Length > 0;
     }
+
+    /// <summary>
+    /// For a provider that takes images inline only: every image must be a base64 <c>data:</c> URL. The gateway does
+    /// not fetch URLs for a provider, and dropping the image would answer a different question.
+    /// </summary>
+    /// <exception cref="NotSupportedException">An image given by URL, named by its place in the request.</exception>
+    public static void RequireInline(OpenAIChatRequest request, string provider)
+    {
+        for (var i = 0; i < request.Messages.Count; i++)
+        {
+            var parts = request.Messages[i].Parts;
+            for (var j = 0; j < parts.Count; j++)
+                if (parts[j].ImageUrl is { } url && !TryParse(url, out _, out _))
+                    throw new NotSupportedException(
+                        $"'messages[{i}].content[{j}].image_url' must be a base64 data: URL: {provider} takes images inline, and the gateway does not fetch URLs");
+        }
+    }
 }

@@ -5,8 +5,11 @@ using static Actors.Tests.Providers.ProviderTestKit;
 
 namespace Actors.Tests.Providers.Translation;
 
-/// <summary>JSON mode reaches Cohere and Ollama in their own terms; a format OpenAI does not have is refused by name.</summary>
-public sealed class ResponseFormatTests
+/// <summary>
+/// JSON mode reaches Cohere and Ollama in their own terms and is refused by Bedrock, a format OpenAI does not have is
+/// refused by name, and an image by URL is refused by the providers that take images inline only: never a silent drop.
+/// </summary>
+public sealed class FieldsReachedOrRefusedTests
 {
     private const string Schema = """{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
 
@@ -63,5 +66,20 @@ public sealed class ResponseFormatTests
 
         Assert.Contains("'response_format'", error.Message);
         Assert.Equal(JsonValueKind.Array, Write(driver, Chat("""{"type":"text"}"""), target).Body.GetProperty("messages").ValueKind);
+    }
+
+    [Fact]
+    public void An_image_by_url_is_refused_by_name_for_providers_that_take_images_inline_only()
+    {
+        const string ByUrl = """{"messages":[{"role":"system","content":"be brief"},{"role":"user","content":[{"type":"text","text":"what is it?"},{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}""";
+        const string Inline = """{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}""";
+        var bedrock = Target("bedrock", "anthropic.claude-3-haiku", new() { ["bedrock.aws_region"] = "us-east-1" })
+            with { AwsAccessKeyId = "AKIDEXAMPLE", AwsSecretAccessKey = "secret" };
+        var bedrockDriver = new Actors.Api.Providers.Bedrock.BedrockDriver(_ => null, TimeProvider.System);
+
+        Assert.Contains("'messages[1].content[1].image_url'", Assert.Throws<NotSupportedException>(() => Write(new OllamaDriver(), ByUrl, Target("ollama"))).Message);
+        Assert.Contains("'messages[1].content[1].image_url'", Assert.Throws<NotSupportedException>(() => Write(bedrockDriver, ByUrl, bedrock)).Message);
+        Assert.Equal("iVBORw0KGgo=", Write(new OllamaDriver(), Inline, Target("ollama")).Body.GetProperty("messages")[0].GetProperty("images")[0].GetString());
+        Assert.Equal(JsonValueKind.Array, Write(bedrockDriver, Inline, bedrock).Body.GetProperty("messages").ValueKind);
     }
 }
