@@ -9,7 +9,7 @@ namespace Actors.Api.Picking;
 /// the route's circuit breaker sees it before the next pick; successes wait at most <see cref="FlushInterval"/>.
 /// Picks are never batched: the rotation stays exact.
 /// </summary>
-public sealed class OutcomeReporter(GrainReferences<IRouteGrain> grains, ILogger<OutcomeReporter> logger) : BackgroundService
+public sealed class OutcomeReporter(GrainReferences<IRouteGrain> grains, TimeProvider time, ILogger<OutcomeReporter> logger) : BackgroundService
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(10);
     private const int MaxBatch = 256;
@@ -36,7 +36,7 @@ public sealed class OutcomeReporter(GrainReferences<IRouteGrain> grains, ILogger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(FlushInterval);
+        using var timer = new PeriodicTimer(FlushInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken)) Flush();

@@ -16,13 +16,15 @@ public sealed class CircuitStateGauge : BackgroundService
     private readonly GrainReferences<IRouteGrain> _grains;
     private readonly RouteTableHolder _routes;
     private readonly ILogger<CircuitStateGauge> _logger;
+    private readonly TimeProvider _time;
     private volatile IReadOnlyList<RouteBalancerState> _states = [];
 
-    public CircuitStateGauge(GrainReferences<IRouteGrain> grains, RouteTableHolder routes, GatewayMetrics metrics, ILogger<CircuitStateGauge> logger)
+    public CircuitStateGauge(GrainReferences<IRouteGrain> grains, RouteTableHolder routes, GatewayMetrics metrics, TimeProvider time, ILogger<CircuitStateGauge> logger)
     {
         _grains = grains;
         _routes = routes;
         _logger = logger;
+        _time = time;
         metrics.Meter.CreateObservableGauge("actors_circuit_open", Observe, description: "1 while a target's circuit is open or half-open");
     }
 
@@ -34,7 +36,7 @@ public sealed class CircuitStateGauge : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(Interval, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

@@ -16,6 +16,7 @@ public sealed class MembershipTableWatchdog(
     ConfigurationOptions redisOptions,
     IOptions<ClusterOptions> cluster,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILogger<MembershipTableWatchdog> logger) : BackgroundService
 {
     /// <summary>EX_TEMPFAIL: a supervisor should start the silo again.</summary>
@@ -29,7 +30,7 @@ public sealed class MembershipTableWatchdog(
         // The key Orleans' Redis clustering keeps its table under.
         var key = new RedisKey($"{cluster.Value.ServiceId}/members/{cluster.Value.ClusterId}");
         var missedInARow = 0;
-        using var timer = new PeriodicTimer(CheckInterval);
+        using var timer = new PeriodicTimer(CheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
