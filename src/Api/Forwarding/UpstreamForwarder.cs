@@ -44,7 +44,7 @@ public sealed class UpstreamForwarder(UpstreamClients upstreams, IOptions<Cooldo
         {
             var result = await RelayAsync(attempt, response);
             // A rate-limited provider keeps the target out of every node's picks for the time it names.
-            return ProviderCooldown.From((int)response.StatusCode, response.Headers, time.GetUtcNow(), cooldowns.Value) is { } cooldown
+            return ProviderCooldown.From((int)response.StatusCode, response.Headers, time, cooldowns.Value) is { } cooldown
                 ? result with { Cooldown = cooldown }
                 : result;
         }

@@ -21,9 +21,11 @@ namespace Actors.Api.Providers.RateLimits;
 public static partial class ProviderCooldown
 {
     /// <returns>The cooldown, or null when the answer asks for none (or cooldowns are off).</returns>
-    public static TimeSpan? From(int status, HttpResponseHeaders headers, DateTimeOffset now, CooldownSettings settings)
+    /// <remarks>Called for every answer: the clock is read only for a rate-limited one.</remarks>
+    public static TimeSpan? From(int status, HttpResponseHeaders headers, TimeProvider time, CooldownSettings settings)
     {
         if (!settings.Enabled || status is not (429 or 503 or 529)) return null;
+        var now = time.GetUtcNow();
         var asked = RetryAfterMs(headers) ?? RetryAfter(headers, now) ?? Resets(headers, now);
         if (asked is null && status != 429) return null;
         var cooldown = asked ?? settings.Default;

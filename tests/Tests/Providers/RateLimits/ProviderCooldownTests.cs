@@ -1,12 +1,13 @@
 using System.Net.Http.Headers;
 using Actors.Api.Providers.RateLimits;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Actors.Tests.Providers.RateLimits;
 
-/// <summary>Every form in which providers say how long to wait, read at a fixed instant.</summary>
+/// <summary>Every form in which providers say how long to wait, read on a fake clock.</summary>
 public sealed class ProviderCooldownTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+    private static readonly FakeTimeProvider Now = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
     private static readonly CooldownSettings Settings = new();
 
     private static TimeSpan? Cooldown(int status, params (string Name, string Value)[] headers)
